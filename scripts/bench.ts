@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: prints the budgets of DESIGN.md that exist so far, as a table. It measures, it does
+ * not judge: tests never assert timings.
+ *
+ * - lesson page initial JS: gzip size of the entry chunk and its static imports (build manifest);
+ * - lesson page first contentful paint: `vite preview` + headless Chromium, median of 5 cold loads.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build, preview } from 'vite';
+import { findChromium, launchChromium } from '../tests/e2e/browser';
+import { initialChunks } from './lib/bundle';
+
+const root = resolve(import.meta.dirname, '..');
+const distDir = resolve(root, 'dist');
+const RUNS = 5;
+
+if (!existsSync(resolve(distDir, 'index.html'))) await build({ root, logLevel: 'warn' });
+
+const rows: [string, string, string][] = [];
+const initialGzip = initialChunks(distDir).reduce((sum, c) => sum + c.gzipBytes, 0);
+rows.push(['lesson page initial JS (gzip, excluding lazy chunks)', `${(initialGzip / 1024).toFixed(1)} KB`, '≤ 120 KB']);
+
+const chromiumPath = findChromium();
+if (!chromiumPath) {
+  rows.push(['lesson page first contentful paint (median of 5)', 'not measured: no Chromium', '≤ 500 ms']);
+} else {
+  const server = await preview({ root, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', open: false } });
+  const address = server.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const browser = await launchChromium(chromiumPath);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/lessons/rate-limiting`, { waitUntil: 'load' });
+      await page.locator('[data-testid="lesson-body"]').waitFor();
+      const fcp = await page.evaluate(
+        () => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? NaN,
+      );
+      samples.push(fcp);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  rows.push([
+    `lesson page first contentful paint (median of ${RUNS})`,
+    `${median.toFixed(0)} ms (runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`,
+    '≤ 500 ms',
+  ]);
+}
+
+const widths = [0, 1, 2].map((i) => Math.max(...[['what', 'measured', 'budget'], ...rows].map((r) => r[i]!.length)));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(['what', 'measured', 'budget']));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));

@@ -1,0 +1,47 @@
+/**
+ * `npx tsx scripts/screenshots.ts [outDir]`: screenshots of the production build (home and a lesson,
+ * both languages, both themes) for looking at and for the README.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { preview } from 'vite';
+import { findChromium, launchChromium, waitForFontsToSettle } from '../tests/e2e/browser';
+
+const root = resolve(import.meta.dirname, '..');
+const outDir = resolve(process.argv[2] ?? resolve(root, 'docs/screenshots'));
+mkdirSync(outDir, { recursive: true });
+const chromiumPath = findChromium();
+if (!chromiumPath) throw new Error('no Chromium: apt-get install chromium or set CHROME_PATH');
+
+const server = await preview({ root, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', open: false } });
+const address = server.httpServer.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const browser = await launchChromium(chromiumPath);
+const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'light' | 'dark'; full?: boolean }[] = [
+  { name: 'home-zh-light', path: '/', lang: 'zh-CN', theme: 'light' },
+  { name: 'home-en-dark', path: '/', lang: 'en-US', theme: 'dark' },
+  { name: 'lesson-zh-light', path: '/lessons/rate-limiting', lang: 'zh-CN', theme: 'light' },
+  { name: 'lesson-en-dark', path: '/lessons/circuit-breaking#states', lang: 'en-US', theme: 'dark' },
+  { name: 'lesson-registry-en-light', path: '/lessons/registry', lang: 'en-US', theme: 'light', full: true },
+  { name: 'settings-en-light', path: '/settings', lang: 'en-US', theme: 'light' },
+];
+try {
+  for (const shot of shots) {
+    const context = await browser.newContext({ locale: shot.lang, colorScheme: shot.theme, viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(base + shot.path);
+    await page.locator('main h1').first().waitFor();
+    if (shot.path.startsWith('/lessons')) {
+      await page.locator('[data-testid="lesson-body"]').waitFor();
+      await page.locator('figure[data-rendered]').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
+      await page.waitForTimeout(300);
+    }
+    await waitForFontsToSettle(page);
+    await page.screenshot({ path: resolve(outDir, `${shot.name}.png`), fullPage: shot.full ?? false });
+    await context.close();
+    console.log(`${shot.name}.png`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,54 @@
+/**
+ * Renders the lesson's ```mermaid figures in the browser. mermaid (~1 MB) is imported only when a
+ * page has a diagram, so it never lands in the initial chunk. Diagrams were parsed at build time; a
+ * failure here is still shown in place, never as a blank box.
+ */
+import type { Mermaid } from 'mermaid';
+
+let mermaidModule: Promise<Mermaid> | undefined;
+let renderCount = 0;
+
+function loadMermaid(): Promise<Mermaid> {
+  mermaidModule ??= import('mermaid').then((m) => m.default);
+  return mermaidModule;
+}
+
+export interface DiagramLabels {
+  diagram: string;
+  error: (message: string) => string;
+}
+
+export async function renderDiagrams(root: HTMLElement, theme: 'light' | 'dark', labels: DiagramLabels): Promise<number> {
+  const figures = [...root.querySelectorAll<HTMLElement>('figure[data-diagram]')];
+  if (figures.length === 0) return 0;
+  const mermaid = await loadMermaid();
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: theme === 'dark' ? 'dark' : 'default',
+    fontFamily: getComputedStyle(document.body).fontFamily,
+  });
+  let rendered = 0;
+  for (const figure of figures) {
+    const source = figure.querySelector('.diagram-source')?.textContent ?? '';
+    let output = figure.querySelector<HTMLElement>('.diagram-output');
+    if (!output) {
+      output = document.createElement('div');
+      output.className = 'diagram-output';
+      output.setAttribute('role', 'img');
+      output.setAttribute('aria-label', labels.diagram);
+      figure.append(output);
+    }
+    try {
+      const { svg } = await mermaid.render(`lab-diagram-${++renderCount}`, source);
+      output.innerHTML = svg;
+      figure.dataset.rendered = theme;
+      rendered++;
+    } catch (error) {
+      output.textContent = labels.error(error instanceof Error ? error.message : String(error));
+      output.classList.add('diagram-error');
+      figure.dataset.rendered = 'error';
+    }
+  }
+  return rendered;
+}

@@ -1,0 +1,221 @@
+/**
+ * Reads `content/`, validates it and compiles it. Used by the Vite plugin (build and dev) and by the
+ * content tests; both get the same problems, as `file:line: message`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isExerciseId, isSimId } from '../catalog.ts';
+import { lessonFrontmatterSchema, parseYamlWithSchema, type LessonFrontmatter } from '../schema.ts';
+import { LANGS, type ContentProblem, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
+import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef } from './markdown.ts';
+import { checkDiagrams, type LocatedDiagram } from './mermaid-check.ts';
+
+export interface CompiledContent {
+  lessons: LessonMeta[];
+  /** Keyed by `${id}/${lang}`. */
+  bodies: Map<string, LessonBody>;
+  problems: ContentProblem[];
+}
+
+interface LessonFile {
+  file: string;
+  lang: Lang;
+  /** Undefined when the frontmatter is invalid: the body still counts for link checks. */
+  frontmatter: LessonFrontmatter | undefined;
+  frontmatterLine: number;
+  compiled: CompiledMarkdown;
+}
+
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Reading speeds for the estimate: Chinese characters and English words per minute. */
+const CJK_PER_MINUTE = 350;
+const WORDS_PER_MINUTE = 200;
+
+export async function compileContent(projectRoot: string, contentDir = join(projectRoot, 'content')): Promise<CompiledContent> {
+  const problems: ContentProblem[] = [];
+  const rel = (path: string) => relative(projectRoot, path).split('\\').join('/');
+  const lessonsDir = join(contentDir, 'lessons');
+  const compiler = await createMarkdownCompiler();
+  const files = new Map<string, Partial<Record<Lang, LessonFile>>>();
+  const diagrams: LocatedDiagram[] = [];
+
+  const ids = existsSync(lessonsDir)
+    ? readdirSync(lessonsDir).filter((name) => statSync(join(lessonsDir, name)).isDirectory()).sort()
+    : [];
+  if (ids.length === 0) problems.push({ file: rel(lessonsDir), line: 1, message: 'no lessons found' });
+
+  for (const id of ids) {
+    const dir = join(lessonsDir, id);
+    if (!ID.test(id)) {
+      problems.push({ file: rel(dir), line: 1, message: `lesson id "${id}" must be kebab-case (a-z, 0-9, -)` });
+      continue;
+    }
+    const present = readdirSync(dir).filter((f) => f.endsWith('.md'));
+    for (const name of present) {
+      if (!(LANGS as readonly string[]).includes(name.slice(0, -3))) {
+        problems.push({ file: rel(join(dir, name)), line: 1, message: `unknown language file; a lesson has ${LANGS.map((l) => `${l}.md`).join(' and ')}` });
+      }
+    }
+    const perLang: Partial<Record<Lang, LessonFile>> = {};
+    for (const lang of LANGS) {
+      const path = join(dir, `${lang}.md`);
+      if (!existsSync(path)) {
+        const other = LANGS.find((l) => existsSync(join(dir, `${l}.md`)));
+        problems.push({
+          file: rel(other ? join(dir, `${other}.md`) : dir),
+          line: 1,
+          message: `lesson "${id}" has no ${lang}.md: every lesson needs ${LANGS.map((l) => `${l}.md`).join(' and ')}`,
+        });
+        continue;
+      }
+      const file = rel(path);
+      const parsed = parseLessonFile(readFileSync(path, 'utf8'), file, lang, compiler.compile);
+      problems.push(...parsed.problems);
+      if (parsed.lesson) {
+        perLang[lang] = parsed.lesson;
+        diagrams.push(...parsed.lesson.compiled.diagrams.map((d) => ({ ...d, file })));
+      }
+    }
+    files.set(id, perLang);
+  }
+
+  problems.push(...checkLanguagesAgree(files));
+  problems.push(...checkOrdersUnique(files));
+  problems.push(...checkLinks(files));
+  problems.push(...(await checkDiagrams(diagrams)));
+
+  const lessons: LessonMeta[] = [];
+  const bodies = new Map<string, LessonBody>();
+  for (const [id, perLang] of files) {
+    const zh = perLang.zh;
+    const en = perLang.en;
+    const fm = zh?.frontmatter;
+    if (!zh || !en || !fm || !en.frontmatter) continue;
+    lessons.push({
+      id,
+      order: fm.order,
+      tags: fm.tags,
+      sims: fm.sims,
+      exercises: fm.exercises,
+      langs: { zh: summarize(zh), en: summarize(en) },
+    });
+    for (const lesson of [zh, en]) {
+      bodies.set(`${id}/${lesson.lang}`, { html: lesson.compiled.html, diagramCount: lesson.compiled.diagrams.length });
+    }
+  }
+  lessons.sort((a, b) => a.order - b.order);
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { lessons, bodies, problems };
+}
+
+function summarize(lesson: LessonFile) {
+  const { cjkChars, words, headings } = lesson.compiled;
+  return {
+    title: lesson.frontmatter?.title ?? '',
+    summary: lesson.frontmatter?.summary ?? '',
+    headings,
+    readingMinutes: Math.max(1, Math.round(cjkChars / CJK_PER_MINUTE + words / WORDS_PER_MINUTE)),
+  };
+}
+
+function parseLessonFile(
+  text: string,
+  file: string,
+  lang: Lang,
+  compile: (body: string, file: string, lang: Lang, lineOffset: number) => CompiledMarkdown,
+): { lesson?: LessonFile; problems: ContentProblem[] } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  if (lines[0]?.trim() !== '---') {
+    return { problems: [{ file, line: 1, message: 'a lesson starts with YAML frontmatter between "---" lines' }] };
+  }
+  const end = lines.indexOf('---', 1);
+  if (end === -1) return { problems: [{ file, line: 1, message: 'frontmatter is not closed by a "---" line' }] };
+  const yamlText = lines.slice(1, end).join('\n');
+  const { value, problems } = parseYamlWithSchema(yamlText, lessonFrontmatterSchema, file, 2);
+  const compiled = compile(lines.slice(end + 1).join('\n'), file, lang, end + 1);
+  problems.push(...compiled.problems);
+  return { lesson: { file, lang, frontmatter: value, frontmatterLine: 2, compiled }, problems };
+}
+
+function checkLanguagesAgree(files: Map<string, Partial<Record<Lang, LessonFile>>>): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  for (const perLang of files.values()) {
+    const [first, ...rest] = LANGS.map((l) => perLang[l]).filter((f): f is LessonFile => f !== undefined);
+    if (!first) continue;
+    for (const other of rest) {
+      for (const key of ['order', 'tags', 'sims', 'exercises'] as const) {
+        if (!first.frontmatter || !other.frontmatter) break;
+        const mine = JSON.stringify(first.frontmatter[key]);
+        const theirs = JSON.stringify(other.frontmatter[key]);
+        if (mine !== theirs) {
+          problems.push({
+            file: other.file,
+            line: other.frontmatterLine,
+            message: `frontmatter "${key}" differs from ${first.file}: ${theirs} vs ${mine}`,
+          });
+        }
+      }
+      const a = first.compiled.headings.map((h) => `h${h.depth}#${h.id}`);
+      const b = other.compiled.headings.map((h) => `h${h.depth}#${h.id}`);
+      const at = a.findIndex((h, i) => h !== b[i]);
+      if (at !== -1 || a.length !== b.length) {
+        const index = at === -1 ? Math.min(a.length, b.length) : at;
+        problems.push({
+          file: other.file,
+          line: 1,
+          message: `headings differ from ${first.file} at heading ${index + 1}: ${b[index] ?? '(none)'} vs ${a[index] ?? '(none)'}; both languages need the same headings and ids`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkOrdersUnique(files: Map<string, Partial<Record<Lang, LessonFile>>>): ContentProblem[] {
+  const byOrder = new Map<number, string>();
+  const problems: ContentProblem[] = [];
+  for (const [id, perLang] of files) {
+    const lesson = [perLang.zh, perLang.en].find((l) => l?.frontmatter);
+    const order = lesson?.frontmatter?.order;
+    if (!lesson || order === undefined) continue;
+    const taken = byOrder.get(order);
+    if (taken) {
+      problems.push({ file: lesson.file, line: lesson.frontmatterLine, message: `order ${order} is already used by lesson "${taken}"` });
+    } else {
+      byOrder.set(order, id);
+    }
+  }
+  return problems;
+}
+
+function checkLinks(files: Map<string, Partial<Record<Lang, LessonFile>>>): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  for (const perLang of files.values()) {
+    for (const lesson of Object.values(perLang)) {
+      for (const link of lesson.compiled.links) {
+        const message = checkLink(link, lesson, files);
+        if (message) problems.push({ file: lesson.file, line: link.line, message });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkLink(link: LinkRef, from: LessonFile, files: Map<string, Partial<Record<Lang, LessonFile>>>): string | undefined {
+  const { href } = link;
+  if (/^(https?:|mailto:)/.test(href)) return undefined;
+  if (href.startsWith('#')) {
+    return from.compiled.headings.some((h) => h.id === href.slice(1)) ? undefined : `link to unknown heading "${href}"`;
+  }
+  const match = /^\/(lessons|sims|exercises)\/([^/#?]+)(?:#(.+))?$/.exec(href);
+  if (!match) return `unsupported link "${href}" (use /lessons/<id>[#heading], /sims/<id>, /exercises/<id> or an https URL)`;
+  const [, kind, id = '', anchor] = match;
+  if (kind === 'sims') return isSimId(id) ? undefined : `link to unknown simulation "${id}"`;
+  if (kind === 'exercises') return isExerciseId(id) ? undefined : `link to unknown exercise "${id}"`;
+  const target = files.get(id)?.[from.lang];
+  if (!target) return `link to a lesson that does not exist: "${id}"`;
+  if (anchor && !target.compiled.headings.some((h) => h.id === anchor)) {
+    return `link to unknown heading "#${anchor}" in lesson "${id}"`;
+  }
+  return undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * The simulations and exercises that lessons may link to, with their display names.
+ *
+ * Lessons are validated against these ids so that a typo in a link fails the build. The simulation
+ * and exercise pages are built by their own issues; until then their pages say "coming" with the name
+ * given here. When `content/exercises/<id>/` lands, its meta.yaml owns the title and the id here must
+ * match the folder name.
+ */
+import type { Lang } from './types.ts';
+
+type Names = Record<Lang, string>;
+
+export const SIMS = {
+  registry: { zh: '服务注册与发现模拟', en: 'Service registry simulation' },
+  rpc: { zh: 'RPC 调用模拟', en: 'RPC simulation' },
+  breaker: { zh: '熔断器模拟', en: 'Circuit breaker simulation' },
+  limiter: { zh: '限流器模拟', en: 'Rate limiter simulation' },
+  saga: { zh: 'Saga 分布式事务模拟', en: 'Saga simulation' },
+} as const satisfies Record<string, Names>;
+
+export const EXERCISES = {
+  'token-bucket': { zh: '令牌桶限流器', en: 'Token bucket limiter' },
+  'sliding-window': { zh: '滑动窗口限流器', en: 'Sliding window limiter' },
+  'circuit-breaker': { zh: '兼容 gobreaker 的熔断器', en: 'A gobreaker-compatible circuit breaker' },
+  'retry-backoff': { zh: '指数退避 + 抖动 + 截止时间的重试', en: 'Retry with backoff, jitter and a deadline' },
+  'context-tree': { zh: 'Context 取消树', en: 'A context cancellation tree' },
+  'lease-registry': { zh: '带 Watch 的租约注册中心', en: 'A lease registry with watch' },
+  'load-balancers': { zh: '负载均衡器:平滑加权轮询与一致性哈希', en: 'Load balancers: smooth weighted round robin and consistent hashing' },
+  'saga-orchestrator': { zh: '带补偿的 Saga 编排器', en: 'A saga orchestrator with compensation' },
+  'saga-barrier': { zh: 'Saga 子事务屏障', en: 'A saga barrier' },
+  'middleware-chain': { zh: '洋葱模型中间件链', en: 'A middleware onion chain' },
+  'protobuf-wire': { zh: 'Protobuf varint 与线格式 vs JSON', en: 'Protobuf varints and wire format vs JSON' },
+  'jwt-hs256': { zh: 'JWT HS256 校验', en: 'JWT HS256 verification' },
+  'hot-reload-config': { zh: '原子替换与回滚的热加载配置', en: 'Hot-reload config with atomic swap and rollback' },
+  traceparent: { zh: 'W3C traceparent 解析与传播', en: 'W3C traceparent parsing and propagation' },
+  singleflight: { zh: 'singleflight 请求合并', en: 'Singleflight' },
+  bulkhead: { zh: '舱壁信号量', en: 'A bulkhead semaphore' },
+  'idempotent-consumer': { zh: '幂等消费者', en: 'An idempotent consumer' },
+} as const satisfies Record<string, Names>;
+
+export type SimId = keyof typeof SIMS;
+export type ExerciseId = keyof typeof EXERCISES;
+
+export function isSimId(id: string): id is SimId {
+  return Object.hasOwn(SIMS, id);
+}
+
+export function isExerciseId(id: string): id is ExerciseId {
+  return Object.hasOwn(EXERCISES, id);
+}
+
+/** The display name of a simulation or exercise, or undefined for an unknown id. */
+export function catalogName(kind: 'sims' | 'exercises', id: string, lang: Lang): string | undefined {
+  if (kind === 'sims') return isSimId(id) ? SIMS[id][lang] : undefined;
+  return isExerciseId(id) ? EXERCISES[id][lang] : undefined;
+}

@@ -1,0 +1,45 @@
+/** Shapes shared by the build-time compiler and the client. No runtime code here. */
+
+export const LANGS = ['zh', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export interface Heading {
+  depth: 2 | 3;
+  id: string;
+  /** Plain text of the heading, without the `{#id}` marker. */
+  text: string;
+}
+
+/** What the course map and navigation need about one lesson in one language. */
+export interface LessonSummary {
+  title: string;
+  summary: string;
+  headings: Heading[];
+  readingMinutes: number;
+}
+
+export interface LessonMeta {
+  id: string;
+  order: number;
+  tags: string[];
+  sims: string[];
+  exercises: string[];
+  langs: Record<Lang, LessonSummary>;
+}
+
+/** The compiled body of one lesson in one language, loaded lazily per page. */
+export interface LessonBody {
+  html: string;
+  diagramCount: number;
+}
+
+/** A problem in a content file, reported as `file:line: message`. */
+export interface ContentProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export function formatProblem(p: ContentProblem): string {
+  return `${p.file}:${p.line}: ${p.message}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The app's one IndexedDB database (via `idb`), with a versioned schema. Each entry of `MIGRATIONS`
+ * upgrades from the version before it; later features add stores by appending a migration, never by
+ * editing an old one.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { LessonProgress, SettingRecord } from './records';
+
+export const DB_NAME = 'go-interview-lab';
+
+export interface LabSchema extends DBSchema {
+  settings: { key: string; value: SettingRecord };
+  lessonProgress: { key: string; value: LessonProgress };
+}
+
+export type LabDB = IDBPDatabase<LabSchema>;
+export type LabStore = StoreNames<LabSchema>;
+
+type Migration = (db: LabDB, tx: IDBPTransaction<LabSchema, LabStore[], 'versionchange'>) => void;
+
+const MIGRATIONS: Migration[] = [
+  // v1: settings and lesson progress.
+  (db) => {
+    db.createObjectStore('settings', { keyPath: 'key' });
+    db.createObjectStore('lessonProgress', { keyPath: 'lessonId' });
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+export function openLabDB(name = DB_NAME): Promise<LabDB> {
+  return openDB<LabSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v]!(db, tx);
+    },
+    blocking() {
+      // Another tab wants a newer schema: step aside so it can upgrade.
+      location.reload();
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileContent, type CompiledContent } from '../../src/lib/content/build/compile';
+import { LANGS, formatProblem } from '../../src/lib/content/types';
+import { projectRoot } from './helpers';
+
+/** The lessons the foundation ships as the model for the rest of the curriculum. */
+const REQUIRED_LESSONS = ['registry', 'rate-limiting', 'circuit-breaking'];
+
+let content: CompiledContent;
+beforeAll(async () => {
+  content = await compileContent(projectRoot);
+});
+
+describe('the content folder', () => {
+  it('has no problems', () => {
+    expect(content.problems.map(formatProblem)).toEqual([]);
+  });
+
+  it.each(REQUIRED_LESSONS)('has the lesson "%s" in every language', (id) => {
+    const lesson = content.lessons.find((l) => l.id === id);
+    expect(lesson, id).toBeDefined();
+    for (const lang of LANGS) expect(content.bodies.has(`${id}/${lang}`), `${id}/${lang}`).toBe(true);
+  });
+
+  describe.each(REQUIRED_LESSONS.flatMap((id) => LANGS.map((lang) => [id, lang] as const)))('%s (%s)', (id, lang) => {
+    const html = () => content.bodies.get(`${id}/${lang}`)?.html ?? '';
+    const count = (pattern: RegExp) => (html().match(pattern) ?? []).length;
+
+    it('has what a lesson contains: diagrams, Go, a table, follow-ups and pitfalls', () => {
+      expect(content.bodies.get(`${id}/${lang}`)?.diagramCount, 'mermaid diagrams').toBeGreaterThanOrEqual(1);
+      expect(count(/<pre data-lang="go"/g), 'go blocks').toBeGreaterThanOrEqual(1);
+      expect(count(/<table>/g), 'tables').toBeGreaterThanOrEqual(1);
+      expect(count(/class="callout callout-followup"/g), 'follow-ups').toBeGreaterThanOrEqual(3);
+      expect(count(/class="callout callout-pitfall"/g), 'pitfalls').toBeGreaterThanOrEqual(1);
+    });
+
+    it('has a title, a summary and a table of contents', () => {
+      const text = content.lessons.find((l) => l.id === id)!.langs[lang];
+      expect(text.title.length).toBeGreaterThan(1);
+      expect(text.summary.length).toBeGreaterThan(10);
+      expect(text.headings.length).toBeGreaterThanOrEqual(5);
+    });
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Finds and launches the system Chromium (Debian's `chromium`, or CHROME_PATH). Playwright's own
+ * browser download is not used: this project installs Chromium from the OS.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+export function findChromium(): string | undefined {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  return CANDIDATES.find((path) => existsSync(path));
+}
+
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Waits until no font is loading and the app's re-shape pass (src/lib/fonts.ts) has not run for half
+ * a second, so that a screenshot shows text as it will stay.
+ */
+export async function waitForFontsToSettle(page: Page): Promise<void> {
+  let last = '';
+  for (let quiet = 0; quiet < 5; ) {
+    const state = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return `${document.fonts.status}:${document.documentElement.dataset.fontPass ?? ''}`;
+    });
+    quiet = state === last && state.startsWith('loaded') ? quiet + 1 : 0;
+    last = state;
+    await page.waitForTimeout(100);
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+
+// The router module reads `location` when it loads; give it one, as a browser would.
+globalThis.location = new URL('http://lab.test/') as unknown as Location;
+const { parseRoute } = await import('../../src/lib/router.svelte');
+
+describe('parseRoute', () => {
+  it.each([
+    ['/', { page: 'home' }],
+    ['/lessons', { page: 'home' }],
+    ['/lessons/rate-limiting', { page: 'lesson', id: 'rate-limiting' }],
+    ['/lessons/rate-limiting/', { page: 'lesson', id: 'rate-limiting' }],
+    ['/settings', { page: 'settings' }],
+    ['/sims', { page: 'coming', section: 'sims' }],
+    ['/sims/breaker', { page: 'coming', section: 'sims', id: 'breaker' }],
+    ['/exercises/token-bucket', { page: 'coming', section: 'exercises', id: 'token-bucket' }],
+    ['/quiz', { page: 'coming', section: 'quiz' }],
+    ['/interview', { page: 'coming', section: 'interview' }],
+    ['/review', { page: 'coming', section: 'review' }],
+    ['/quiz/extra', { page: 'not-found', path: '/quiz/extra' }],
+    ['/lessons/a/b', { page: 'not-found', path: '/lessons/a/b' }],
+    ['/nope', { page: 'not-found', path: '/nope' }],
+  ])('%s', (path, route) => {
+    expect(parseRoute(path)).toEqual(route);
+  });
+});

@@ -17,12 +17,13 @@ const server = await preview({ root, logLevel: 'warn', preview: { port: 0, host:
 const address = server.httpServer.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const browser = await launchChromium(chromiumPath);
-const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'light' | 'dark'; full?: boolean }[] = [
+const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'light' | 'dark' }[] = [
   { name: 'home-zh-light', path: '/', lang: 'zh-CN', theme: 'light' },
   { name: 'home-en-dark', path: '/', lang: 'en-US', theme: 'dark' },
   { name: 'lesson-zh-light', path: '/lessons/rate-limiting', lang: 'zh-CN', theme: 'light' },
-  { name: 'lesson-en-dark', path: '/lessons/circuit-breaking#states', lang: 'en-US', theme: 'dark' },
-  { name: 'lesson-registry-en-light', path: '/lessons/registry', lang: 'en-US', theme: 'light', full: true },
+  { name: 'lesson-en-dark', path: '/lessons/circuit-breaking#gobreaker-transitions', lang: 'en-US', theme: 'dark' },
+  { name: 'diagram-en-light', path: '/lessons/registry#ap-vs-cp', lang: 'en-US', theme: 'light' },
+  { name: 'followups-zh-dark', path: '/lessons/rate-limiting#follow-ups', lang: 'zh-CN', theme: 'dark' },
   { name: 'settings-en-light', path: '/settings', lang: 'en-US', theme: 'light' },
 ];
 try {
@@ -37,7 +38,7 @@ try {
       await page.waitForTimeout(300);
     }
     await waitForFontsToSettle(page);
-    await page.screenshot({ path: resolve(outDir, `${shot.name}.png`), fullPage: shot.full ?? false });
+    await page.screenshot({ path: resolve(outDir, `${shot.name}.png`) });
     await context.close();
     console.log(`${shot.name}.png`);
   }

@@ -1,3 +1,5 @@
+import { findSection, type SectionId } from './sections';
+
 /**
  * A small History-API router: paths are the app's URLs (deep links survive reload because the dev
  * server, `vite preview` and the deploy's `_redirects` all fall back to index.html).
@@ -6,7 +8,7 @@
 export type Route =
   | { page: 'home' }
   | { page: 'lesson'; id: string }
-  | { page: 'coming'; section: 'sims' | 'exercises' | 'quiz' | 'interview' | 'review'; id?: string }
+  | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
@@ -19,9 +21,10 @@ export function parseRoute(pathname: string): Route {
   if (rest.length > 0) return { page: 'not-found', path };
   if (head === 'lessons' && id) return { page: 'lesson', id };
   if (head === 'lessons') return { page: 'home' };
-  if (head === 'sims' || head === 'exercises' || head === 'quiz' || head === 'interview' || head === 'review') {
-    if (id && (head === 'quiz' || head === 'interview' || head === 'review')) return { page: 'not-found', path };
-    return id ? { page: 'coming', section: head, id } : { page: 'coming', section: head };
+  const section = head === undefined ? undefined : findSection(head);
+  if (section) {
+    if (!id) return { page: 'coming', section: section.id };
+    return section.hasItems ? { page: 'coming', section: section.id, id } : { page: 'not-found', path };
   }
   return { page: 'not-found', path };
 }

@@ -1,4 +1,5 @@
 import type { Lang } from '../content/types';
+import type { ThemeSetting } from '../store/records';
 import { en, zh, type StringKey } from './strings';
 
 const tables: Record<Lang, Record<StringKey, string>> = { zh, en };
@@ -25,4 +26,11 @@ export function preferredLang(languages: readonly string[]): Lang {
 
 export function htmlLang(lang: Lang): string {
   return lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+const THEME_NAMES: Record<ThemeSetting, StringKey> = { system: 'themeSystem', light: 'themeLight', dark: 'themeDark' };
+
+/** The name of a theme setting in the current language. */
+export function themeName(theme: ThemeSetting): string {
+  return t(THEME_NAMES[theme]);
 }

@@ -17,7 +17,8 @@ import type { ContentProblem, Heading, Lang } from '../types.ts';
 
 export const CODE_LANGS = ['go', 'ts', 'typescript', 'proto', 'yaml', 'json', 'sql', 'bash', 'sh', 'text'] as const;
 const SHIKI_LANGS = ['go', 'typescript', 'proto', 'yaml', 'json', 'sql', 'bash'] as const;
-export const SHIKI_THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+/** GitHub's "default" palettes: every token colour meets WCAG AA on its background (github-light's orange does not). */
+export const SHIKI_THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 
 const CALLOUT_KINDS = ['followup', 'pitfall', 'note'] as const;
 type CalloutKind = (typeof CALLOUT_KINDS)[number];

@@ -3,12 +3,14 @@
  * not judge: tests never assert timings.
  *
  * - lesson page initial JS: gzip size of the entry chunk and its static imports (build manifest);
- * - lesson page first contentful paint: `vite preview` + headless Chromium, median of 5 cold loads.
+ * - lesson page first contentful paint: `vite preview` + headless Chromium, median of 5 cold loads;
+ * - simulation kernel throughput: simple events per second in Node (best of 3 runs).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build, preview } from 'vite';
 import { findChromium, launchChromium } from '../tests/e2e/browser';
+import { Simulator } from '../src/lib/sim/kernel.ts';
 import { initialChunks } from './lib/bundle';
 
 const root = resolve(import.meta.dirname, '..');
@@ -53,6 +55,26 @@ if (!chromiumPath) {
     `${median.toFixed(0)} ms (runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`,
     '≤ 500 ms',
   ]);
+}
+
+rows.push(['sim kernel, Node, simple events (best of 3)', `${Math.round(kernelEventsPerSecond()).toLocaleString('en')} events/s`, '≥ 1,000,000 events/s']);
+
+/** 1,000 timers that each reschedule themselves with a random delay, 2 million events in all. */
+function kernelEventsPerSecond(): number {
+  const EVENTS = 2_000_000;
+  let best = 0;
+  for (let run = 0; run < 3; run++) {
+    const sim = new Simulator(run + 1);
+    const tick = () => {
+      sim.schedule(1 + sim.random.int(1_000_000), tick);
+    };
+    for (let i = 0; i < 1000; i++) tick();
+    const start = performance.now();
+    sim.run({ maxEvents: EVENTS });
+    const seconds = (performance.now() - start) / 1000;
+    best = Math.max(best, sim.eventsProcessed / seconds);
+  }
+  return best;
 }
 
 const widths = [0, 1, 2].map((i) => Math.max(...[['what', 'measured', 'budget'], ...rows].map((r) => r[i]!.length)));

@@ -7,9 +7,16 @@ import type { Mermaid } from 'mermaid';
 
 let mermaidModule: Promise<Mermaid> | undefined;
 let renderCount = 0;
+/** Bumped by every call: a render loop that sees a newer generation stops (theme flipped, page left). */
+let generation = 0;
 
 function loadMermaid(): Promise<Mermaid> {
-  mermaidModule ??= import('mermaid').then((m) => m.default);
+  mermaidModule ??= import('mermaid')
+    .then((m) => m.default)
+    .catch((error: unknown) => {
+      mermaidModule = undefined; // let the next page try again (e.g. back online)
+      throw error;
+    });
   return mermaidModule;
 }
 
@@ -21,7 +28,9 @@ export interface DiagramLabels {
 export async function renderDiagrams(root: HTMLElement, theme: 'light' | 'dark', labels: DiagramLabels): Promise<number> {
   const figures = [...root.querySelectorAll<HTMLElement>('figure[data-diagram]')];
   if (figures.length === 0) return 0;
+  const mine = ++generation;
   const mermaid = await loadMermaid();
+  if (mine !== generation) return 0;
   mermaid.initialize({
     startOnLoad: false,
     securityLevel: 'strict',
@@ -32,6 +41,7 @@ export async function renderDiagrams(root: HTMLElement, theme: 'light' | 'dark',
   });
   let rendered = 0;
   for (const figure of figures) {
+    if (mine !== generation || !figure.isConnected) break;
     const source = figure.querySelector('.diagram-source')?.textContent ?? '';
     let output = figure.querySelector<HTMLElement>('.diagram-output');
     if (!output) {

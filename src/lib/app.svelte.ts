@@ -4,7 +4,7 @@
  * and says so.
  */
 import type { Lang } from './content/types';
-import { htmlLang, locale, preferredLang } from './i18n/index.svelte';
+import { htmlLang, locale, preferredLang, t } from './i18n/index.svelte';
 import type { MergeReport } from './store/backup';
 import type { LessonProgress, ThemeSetting } from './store/records';
 import { LabStorage, type StoreProblem } from './store/store';
@@ -35,7 +35,12 @@ export async function initApp(): Promise<void> {
   darkQuery?.addEventListener('change', applyTheme);
   let lang = preferredLang(navigator.languages ?? [navigator.language]);
   try {
-    storage = await LabStorage.open();
+    storage = await LabStorage.open({
+      onVersionChange: () => {
+        storage = undefined;
+        app.storageError = 'a newer version of the app opened in another tab; reload this tab to keep saving';
+      },
+    });
     for (const s of await storage.settings()) {
       if (s.key === 'lang') lang = s.value;
       if (s.key === 'theme') app.theme = s.value;
@@ -56,27 +61,36 @@ async function refreshProgress(): Promise<void> {
   app.storeProblems = [...storage.problems];
 }
 
+/** Runs a write; a failure is shown in the storage notice instead of vanishing. */
+async function persist(write: (s: LabStorage) => Promise<unknown>): Promise<void> {
+  if (!storage) return;
+  try {
+    await write(storage);
+  } catch (error) {
+    app.storageError = t('saveFailed', { message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 export async function setLang(lang: Lang): Promise<void> {
   applyLang(lang);
-  await storage?.saveSetting({ key: 'lang', value: lang });
+  await persist((s) => s.saveSetting({ key: 'lang', value: lang }));
 }
 
 export async function setTheme(theme: ThemeSetting): Promise<void> {
   app.theme = theme;
   applyTheme();
-  await storage?.saveSetting({ key: 'theme', value: theme });
+  await persist((s) => s.saveSetting({ key: 'theme', value: theme }));
 }
 
 export async function markRead(lessonId: string, how: LessonProgress['how']): Promise<void> {
   if (app.progress[lessonId]) return;
-  const record: LessonProgress = storage
-    ? await storage.markRead(lessonId, how)
-    : { lessonId, readAt: Date.now(), how };
+  let record: LessonProgress = { lessonId, readAt: Date.now(), how };
+  await persist(async (s) => (record = await s.markRead(lessonId, how)));
   app.progress = { ...app.progress, [lessonId]: record };
 }
 
 export async function markUnread(lessonId: string): Promise<void> {
-  await storage?.markUnread(lessonId);
+  await persist((s) => s.markUnread(lessonId));
   const { [lessonId]: _removed, ...rest } = app.progress;
   app.progress = rest;
 }

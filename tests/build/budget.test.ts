@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { initialChunks, lazyChunkSources } from '../../scripts/lib/bundle';
+import { contentSecurityPolicy } from '../../vite.config';
 
 const distDir = inject('distDir');
 const BUDGET_GZIP_BYTES = 120 * 1024;
@@ -32,6 +33,7 @@ describe('the production build', () => {
     const headers = readFileSync(join(distDir, '_headers'), 'utf8');
     expect(headers).toContain('Cross-Origin-Opener-Policy: same-origin');
     expect(headers).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    expect(headers).toContain(`Content-Security-Policy: ${contentSecurityPolicy}`);
     expect(readFileSync(join(distDir, '_redirects'), 'utf8')).toMatch(/^\/\*\s+\/index\.html\s+200/m);
   });
 });

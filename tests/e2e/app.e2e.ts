@@ -52,11 +52,10 @@ describeInBrowser('the app in Chromium', () => {
     expect(await figures.locator('.diagram-error').count()).toBe(0);
     expect(await page.locator('pre.shiki span[style*="--shiki-light"]').count()).toBeGreaterThan(0);
     const followups = page.locator('details.callout-followup');
-    if ((await followups.count()) > 0) {
-      expect(await followups.first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
-      await followups.first().locator('summary').click();
-      expect(await followups.first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
-    }
+    expect(await followups.count()).toBeGreaterThanOrEqual(3);
+    expect(await followups.first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await followups.first().locator('summary').click();
+    expect(await followups.first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     expect(errors).toEqual([]);
   });
 
@@ -73,6 +72,59 @@ describeInBrowser('the app in Chromium', () => {
     await page.reload();
     await expect.poll(inView).toBe(true);
     expect(new URL(page.url()).hash).toBe(`#${heading.id}`);
+  });
+
+  it('jumps to a heading from the table of contents, again after scrolling away', async () => {
+    const lesson = lessons()[0]!;
+    const heading = lesson.langs.zh.headings[3]!;
+    const { page } = await browser.open(`/lessons/${lesson.id}`);
+    await page.getByTestId('lesson-body').waitFor();
+    const headingTop = () => page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, heading.id);
+    for (let round = 0; round < 2; round++) {
+      await page.locator(`.toc a[href="#${heading.id}"]`).click();
+      await expect.poll(headingTop).toBeLessThan(120);
+      await expect.poll(headingTop).toBeGreaterThanOrEqual(0);
+      expect(new URL(page.url()).hash).toBe(`#${heading.id}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await expect.poll(headingTop).toBeGreaterThan(300);
+    }
+  });
+
+  it('moves focus into the page: the skip link, and after following a link to another page', async () => {
+    const lesson = lessons()[0]!;
+    const { page } = await browser.open('/');
+    await page.locator('.course-map li').first().waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.locator(`[data-lesson="${lesson.id}"] a`).click();
+    await page.waitForURL(`**/lessons/${lesson.id}`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  it('goes back and forward through the history', async () => {
+    const [first, second] = lessons();
+    const { page } = await browser.open('/');
+    await page.locator(`[data-lesson="${first!.id}"] a`).click();
+    await expect.poll(() => page.locator('article.lesson h1').textContent()).toBe(first!.langs.zh.title);
+    await page.locator('a[rel="next"]').click();
+    await expect.poll(() => page.locator('article.lesson h1').textContent()).toBe(second!.langs.zh.title);
+    await page.goBack();
+    await expect.poll(() => page.locator('article.lesson h1').textContent()).toBe(first!.langs.zh.title);
+    await page.goBack();
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('课程地图');
+    await page.goForward();
+    await expect.poll(() => page.locator('article.lesson h1').textContent()).toBe(first!.langs.zh.title);
+  });
+
+  it('does not count a jump to the last heading as reading the lesson', async () => {
+    const lesson = lessons()[0]!;
+    const last = lesson.langs.zh.headings.at(-1)!;
+    const { page } = await browser.open(`/lessons/${lesson.id}#${last.id}`);
+    await page.getByTestId('lesson-body').waitFor();
+    await page.waitForTimeout(1500);
+    expect(await page.getByTestId('read-badge').count()).toBe(0);
+    expect(await page.getByTestId('mark-read').count()).toBe(1);
   });
 
   it('switches language and theme, and both survive a reload', async () => {

@@ -1,5 +1,6 @@
 /**
- * Serves the production build with `vite preview` (building it first when `dist/` is missing) and
+ * Serves the production build with `vite preview` (`npm run test:e2e` builds it first; a missing
+ * `dist/` is built here too) and
  * checks for a browser. Without one the end-to-end tests say so loudly and are skipped locally; in CI
  * (CI=true) a missing browser fails the run.
  */

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { compileContent, type CompiledContent } from '../../src/lib/content/build/compile';
 import { launchChromium } from './browser';
 
@@ -21,10 +21,18 @@ export interface Session {
   foreignRequests: string[];
 }
 
-export function useBrowser(): { open(path?: string, options?: { colorScheme?: 'light' | 'dark'; locale?: string }): Promise<Session>; content(): CompiledContent } {
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark';
+  locale?: string;
+  /** Only for tests that inject their own scripts (axe-core); app pages must pass the CSP. */
+  bypassCSP?: boolean;
+}
+
+export function useBrowser(): { open(path?: string, options?: OpenOptions): Promise<Session>; content(): CompiledContent } {
   let browser: Browser | undefined;
   let content: CompiledContent | undefined;
   const contexts: BrowserContext[] = [];
+  const sessions: Session[] = [];
   beforeAll(async () => {
     if (!chromiumPath) return;
     browser = await launchChromium(chromiumPath);
@@ -33,6 +41,8 @@ export function useBrowser(): { open(path?: string, options?: { colorScheme?: 'l
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
+    // Every page any test opened loaded nothing from another origin.
+    expect(sessions.flatMap((s) => s.foreignRequests)).toEqual([]);
   });
   return {
     content: () => {
@@ -47,6 +57,7 @@ export function useBrowser(): { open(path?: string, options?: { colorScheme?: 'l
         locale: options.locale ?? 'zh-CN',
         acceptDownloads: true,
         viewport: { width: 1280, height: 900 },
+        bypassCSP: options.bypassCSP ?? false,
       });
       contexts.push(context);
       const page = await context.newPage();
@@ -61,7 +72,9 @@ export function useBrowser(): { open(path?: string, options?: { colorScheme?: 'l
         if (!url.startsWith(baseURL) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url);
       });
       await page.goto(path);
-      return { context, page, errors, foreignRequests };
+      const session = { context, page, errors, foreignRequests };
+      sessions.push(session);
+      return session;
     },
   };
 }

@@ -24,3 +24,9 @@ describe('parseRoute', () => {
     expect(parseRoute(path)).toEqual(route);
   });
 });
+
+describe('parseRoute on malformed URLs', () => {
+  it('answers not-found instead of throwing', () => {
+    expect(parseRoute('/lessons/%E0%A4%A')).toEqual({ page: 'not-found', path: '/lessons/%E0%A4%A' });
+  });
+});

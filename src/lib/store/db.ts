@@ -28,14 +28,28 @@ const MIGRATIONS: Migration[] = [
 
 export const DB_VERSION = MIGRATIONS.length;
 
-export function openLabDB(name = DB_NAME): Promise<LabDB> {
-  return openDB<LabSchema>(name, DB_VERSION, {
+export interface OpenOptions {
+  name?: string;
+  /** Called when another tab needs a newer schema; this connection has been closed for it. */
+  onVersionChange?: () => void;
+  /** How long to wait for the database before giving up (a blocked or stuck open never settles). */
+  timeoutMs?: number;
+}
+
+export function openLabDB({ name = DB_NAME, onVersionChange, timeoutMs = 5000 }: OpenOptions = {}): Promise<LabDB> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`IndexedDB did not open within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  const open = openDB<LabSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v]!(db, tx);
     },
-    blocking() {
-      // Another tab wants a newer schema: step aside so it can upgrade.
-      location.reload();
+    blocking(_current, _next, event) {
+      // Another tab wants a newer schema: step aside so it can upgrade, and let the app say so.
+      (event.target as IDBDatabase).close();
+      onVersionChange?.();
     },
   });
+  return Promise.race([open, timeout]).finally(() => clearTimeout(timer));
 }

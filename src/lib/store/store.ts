@@ -3,7 +3,7 @@
  * are transactional. Components never touch IndexedDB directly.
  */
 import { mergeBackup, makeBackup, parseBackup, type BackupData, type BackupFile, type MergeReport } from './backup';
-import { openLabDB, type LabDB, type LabStore } from './db';
+import { openLabDB, type LabDB, type LabStore, type OpenOptions } from './db';
 import { isLessonProgress, isSettingRecord, type LessonProgress, type SettingRecord } from './records';
 
 export interface StoreProblem {
@@ -17,8 +17,8 @@ export class LabStorage {
 
   private constructor(private readonly db: LabDB) {}
 
-  static async open(name?: string): Promise<LabStorage> {
-    return new LabStorage(await openLabDB(name));
+  static async open(options?: OpenOptions): Promise<LabStorage> {
+    return new LabStorage(await openLabDB(options));
   }
 
   close(): void {

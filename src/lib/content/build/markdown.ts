@@ -134,6 +134,9 @@ function collectHeadingsAndLinks(tokens: Token[], env: Env): void {
         if (child.type === 'link_open') {
           env.links.push({ href: child.attrGet('href') ?? '', line: lineOf(token, env) });
         }
+        if (child.type === 'image' && !/^\/(?!\/)/.test(child.attrGet('src') ?? '')) {
+          problem(env, token, `image "${child.attrGet('src')}" must be a file of this site (an absolute path like /images/x.svg): nothing is loaded from another origin`);
+        }
       }
     }
     if (token.type !== 'heading_open') continue;
@@ -183,8 +186,10 @@ function installHeadingAnchors(md: MarkdownIt): void {
   md.renderer.rules.heading_close = (tokens, idx, _options, env: Env) => {
     const open = tokens[idx - 2];
     const id = open?.attrGet('id');
+    // Hidden from assistive tech and the tab order: the table of contents links every heading,
+    // and a label inside the heading would be read out as part of its name.
     const anchor = id
-      ? `<a class="heading-anchor" href="#${id}" aria-label="${ANCHOR_LABEL[env.lang]}">#</a>`
+      ? `<a class="heading-anchor" href="#${id}" aria-hidden="true" tabindex="-1" title="${ANCHOR_LABEL[env.lang]}">#</a>`
       : '';
     return `${anchor}</${tokens[idx]!.tag}>\n`;
   };
@@ -194,10 +199,8 @@ function installExternalLinks(md: MarkdownIt): void {
   const fallback = md.renderer.rules.link_open ?? ((t, i, o, _e, s) => s.renderToken(t, i, o));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
     const href = tokens[idx]!.attrGet('href') ?? '';
-    if (/^https?:\/\//.test(href)) {
-      tokens[idx]!.attrSet('target', '_blank');
-      tokens[idx]!.attrSet('rel', 'noopener noreferrer');
-    }
+    // Same tab (no surprise new window), but no referrer and no window.opener for other sites.
+    if (/^https?:\/\//.test(href)) tokens[idx]!.attrSet('rel', 'noopener noreferrer');
     return fallback(tokens, idx, options, env, self);
   };
 }

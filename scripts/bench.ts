@@ -4,13 +4,15 @@
  *
  * - lesson page initial JS: gzip size of the entry chunk and its static imports (build manifest);
  * - lesson page first contentful paint: `vite preview` + headless Chromium, median of 5 cold loads;
- * - simulation kernel throughput: simple events per second in Node (best of 3 runs).
+ * - simulation kernel throughput: simple events per second in Node (best of 3 runs);
+ * - the time to run each scenario with its defaults (median of 5), and its trace length.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build, preview } from 'vite';
 import { findChromium, launchChromium } from '../tests/e2e/browser';
 import { Simulator } from '../src/lib/sim/kernel.ts';
+import { SCENARIOS } from '../src/lib/sim/scenarios/index.ts';
 import { initialChunks } from './lib/bundle';
 
 const root = resolve(import.meta.dirname, '..');
@@ -58,6 +60,18 @@ if (!chromiumPath) {
 }
 
 rows.push(['sim kernel, Node, simple events (best of 3)', `${Math.round(kernelEventsPerSecond()).toLocaleString('en')} events/s`, '≥ 1,000,000 events/s']);
+
+for (const scenario of SCENARIOS) {
+  const times: number[] = [];
+  let events = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    events = scenario.run().trace.length;
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  rows.push([`scenario ${scenario.id} (median of 5)`, `${times[2]!.toFixed(1)} ms, ${events.toLocaleString('en')} trace events`, '—']);
+}
 
 /** 1,000 timers that each reschedule themselves with a random delay, 2 million events in all. */
 function kernelEventsPerSecond(): number {

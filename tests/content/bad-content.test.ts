@@ -119,4 +119,15 @@ describe('content validation', () => {
     expect(problems.some((p) => p.includes('order 1 is already used by lesson "alpha"'))).toBe(true);
     expect(problems.some((p) => /beta\/zh\.md:\d+: the body starts at "##"/.test(p))).toBe(true);
   });
+
+  it('refuses images from another origin', async () => {
+    let line = 0;
+    const problems = await problemsAfter((s) => {
+      s.edit(ALPHA_EN, (t) => t.replace('A token bucket allows bursts;', '![diagram](https://example.com/x.png) A token bucket allows bursts;'));
+      line = s.lineOf(ALPHA_EN, 'https://example.com/x.png');
+    });
+    expect(problems).toEqual([
+      `content/${ALPHA_EN}:${line}: image "https://example.com/x.png" must be a file of this site (an absolute path like /images/x.svg): nothing is loaded from another origin`,
+    ]);
+  });
 });

@@ -104,9 +104,9 @@ export class Simulator implements Clock {
     this.resume(process, undefined);
   }
 
-  /** Appends an event to the trace at the current virtual time. */
+  /** Appends an event to the trace at the current virtual time (fields cannot override `t` or `kind`). */
   emit(kind: string, fields: Record<string, unknown> = {}): void {
-    this.trace.push({ t: nanosToMs(this.time), kind, ...fields });
+    this.trace.push({ ...fields, t: nanosToMs(this.time), kind });
   }
 
   run(options: RunOptions = {}): void {

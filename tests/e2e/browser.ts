@@ -39,12 +39,12 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 /**
- * Waits until no font is loading and the app's re-shape pass (src/lib/fonts.ts) has not run for half
- * a second, so that a screenshot shows text as it will stay.
+ * Waits until no font is loading and the app's re-shape pass (src/lib/fonts.ts, which runs again
+ * after a quiet second) has not run for 1.5 s, so that a screenshot shows text as it will stay.
  */
 export async function waitForFontsToSettle(page: Page): Promise<void> {
   let last = '';
-  for (let quiet = 0; quiet < 5; ) {
+  for (let quiet = 0; quiet < 15; ) {
     const state = await page.evaluate(async () => {
       await document.fonts.ready;
       return `${document.fonts.status}:${document.documentElement.dataset.fontPass ?? ''}`;

@@ -15,16 +15,13 @@ import {
   type BackoffConfig,
 } from '../../../src/lib/sim/models/rpc/backoff.ts';
 import { MILLISECOND, SECOND } from '../../../src/lib/sim/time.ts';
+import { Random } from '../../../src/lib/sim/random';
 
 /** mulberry32: a small seeded PRNG for the property tests. */
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
 function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 const noJitter = (config: Partial<BackoffConfig>): BackoffConfig => ({ ...DEFAULT_BACKOFF_CONFIG, jitter: 0, ...config });

@@ -12,21 +12,13 @@ import {
 import { Random } from '../../../src/lib/sim/random';
 
 /** The test's own seeded PRNG (mulberry32), so these tests depend on nothing else in the sim. */
-function mulberry32(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return {
-    next() {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+/** The project's seeded generator (src/lib/sim/random.ts) is a RandomSource as it is. */
+function seededSource(seed: number): RandomSource {
+  return new Random(seed);
 }
 
 function randomKeys(seed: number, n: number): string[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededSource(seed);
   return Array.from({ length: n }, () => `user-${Math.floor(rnd.next() * 2 ** 32).toString(16)}`);
 }
 
@@ -41,11 +33,11 @@ describe('go-micro strategies', () => {
   const nodes = ['test1-1', 'test1-2', 'test1-3', 'test1-4'];
 
   it('TestStrategies (go-micro selector/strategy_test.go): 100 picks each; round robin is exactly even', () => {
-    const rr = new RoundRobinBalancer(nodes, { random: mulberry32(7) });
+    const rr = new RoundRobinBalancer(nodes, { random: seededSource(7) });
     const rrCounts = countBy(Array.from({ length: 100 }, () => rr.next()));
     expect([...rrCounts.values()]).toEqual([25, 25, 25, 25]);
 
-    const random = new RandomBalancer(nodes, mulberry32(7));
+    const random = new RandomBalancer(nodes, seededSource(7));
     const randomCounts = countBy(Array.from({ length: 100 }, () => random.next()));
     expect(randomCounts.size).toBe(4);
     expect([...randomCounts.values()].reduce((a, b) => a + b)).toBe(100);
@@ -57,14 +49,14 @@ describe('go-micro strategies', () => {
   });
 
   it('round robin draws its start from the random source (go-micro: i := rand.Int())', () => {
-    const starts = new Set(Array.from({ length: 50 }, (_, seed) => new RoundRobinBalancer(nodes, { random: mulberry32(seed) }).next()));
+    const starts = new Set(Array.from({ length: 50 }, (_, seed) => new RoundRobinBalancer(nodes, { random: seededSource(seed) }).next()));
     expect(starts.size).toBe(4);
     expect(new RoundRobinBalancer(nodes, { random: { next: () => 0.75 } }).next()).toBe('test1-4');
   });
 
   it('random picks follow the injected source: same seed, same picks; the sim Random fits', () => {
-    const a = new RandomBalancer(nodes, mulberry32(42));
-    const b = new RandomBalancer(nodes, mulberry32(42));
+    const a = new RandomBalancer(nodes, seededSource(42));
+    const b = new RandomBalancer(nodes, seededSource(42));
     const picksA = Array.from({ length: 20 }, () => a.next());
     expect(Array.from({ length: 20 }, () => b.next())).toEqual(picksA);
     expect(new RandomBalancer(nodes, { next: () => 0.999999 }).next()).toBe('test1-4');
@@ -76,7 +68,7 @@ describe('go-micro strategies', () => {
 
   it('answers undefined with no nodes (ErrNoneAvailable)', () => {
     expect(new RoundRobinBalancer([]).next()).toBeUndefined();
-    expect(new RandomBalancer([], mulberry32(1)).next()).toBeUndefined();
+    expect(new RandomBalancer([], seededSource(1)).next()).toBeUndefined();
     expect(new SmoothWeightedRoundRobin([]).next()).toBeUndefined();
     expect(new ConsistentHashRing().lookup('k')).toBeUndefined();
   });
@@ -112,7 +104,7 @@ describe('smooth weighted round robin (nginx ngx_http_upstream_get_peer)', () =>
   });
 
   it('gives each peer its weight per cycle of total-weight picks, each prefix within one pick of fair', () => {
-    const rnd = mulberry32(99);
+    const rnd = seededSource(99);
     for (let trial = 0; trial < 50; trial++) {
       const peers = Array.from({ length: 1 + Math.floor(rnd.next() * 5) }, (_, i) => ({ id: `p${i}`, weight: 1 + Math.floor(rnd.next() * 9) }));
       const total = peers.reduce((s, p) => s + p.weight, 0);

@@ -30,6 +30,7 @@ import {
   type State,
 } from '../../../src/lib/sim/models/breaker/gobreaker';
 import { MILLISECOND, NANOSECOND, SECOND, type Clock, type Nanos } from '../../../src/lib/sim/time';
+import { Random } from '../../../src/lib/sim/random';
 
 /** A clock on which every reading takes 1 ns, as every call takes some wall time in Go. */
 class SteppingClock implements Clock {
@@ -368,7 +369,7 @@ describe('gobreaker_test.go (v1.0.0)', () => {
   });
 
   it('TestCircuitBreakerInParallel (deterministic: 10 interleaved "goroutines", seeded order)', async () => {
-    const rand = mulberry32(7);
+    const rand = seededSource(7);
     const numReqs = 1000; // Go: 10000 per goroutine; the interleaving, not the volume, is the point
     const numRoutines = 10;
     const remaining = Array<number>(numRoutines).fill(numReqs);
@@ -747,7 +748,7 @@ describe('v2/gobreaker_test.go (v2.4.0)', () => {
   it('TestCircuitBreakerInParallel (deterministic: 10 interleaved "goroutines", seeded order)', () => {
     const clock = new SteppingClock();
     const cb = newCustom(clock);
-    const rand = mulberry32(11);
+    const rand = seededSource(11);
     const numReqs = 1000;
     const next = Array<number>(10).fill(0);
     let successCount = 0;
@@ -1188,14 +1189,10 @@ class ManualClockAt implements Clock {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
+function seededSource(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /** Drives a breaker with random operations; the checks are in each property test. */
@@ -1214,7 +1211,7 @@ function randomRun(
   }) => void,
   onStateChange?: (from: State, to: State, now: Nanos, cb: TwoStepCircuitBreaker<GoBreakerVersion>) => void,
 ): void {
-  const rand = mulberry32(seed);
+  const rand = seededSource(seed);
   let t = 0;
   const clock: Clock = { now: () => t };
   let cbRef: TwoStepCircuitBreaker<GoBreakerVersion> | undefined;

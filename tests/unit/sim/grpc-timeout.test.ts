@@ -10,19 +10,16 @@ import {
   GrpcTimeoutError,
 } from '../../../src/lib/sim/models/rpc/grpc-timeout.ts';
 import { MICROSECOND, MILLISECOND, MINUTE, SECOND } from '../../../src/lib/sim/time.ts';
+import { Random } from '../../../src/lib/sim/random';
 
 const MAX_INT64 = 2n ** 63n - 1n;
 const HOUR = 60n * 60n * 1_000_000_000n;
 
 /** mulberry32: a small seeded PRNG for the property tests. */
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
 function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 // internal/grpcutil/encode_duration_test.go

@@ -19,6 +19,7 @@ import {
   type EventType,
 } from '../../../src/lib/sim/models/breaker/hystrix';
 import { ManualClock, MILLISECOND, SECOND } from '../../../src/lib/sim/time';
+import { Random } from '../../../src/lib/sim/random';
 
 function circuit(config: CommandConfig = {}) {
   const clock = new ManualClock(0);
@@ -117,7 +118,7 @@ describe('hystrix/circuit_test.go', () => {
   });
 
   it('TestReportEventMultiThreaded (deterministic: seeded events, open and close intermittently)', () => {
-    const rand = mulberry32(3);
+    const rand = seededSource(3);
     for (let run = 0; run < 100; run++) {
       const { cb, clock } = circuit({ maxConcurrentRequests: 1, errorPercentThreshold: 1, requestVolumeThreshold: 1, sleepWindow: 10 });
       for (let i = 0; i < 5; i++) {
@@ -440,12 +441,8 @@ describe('the breaker rule, end to end (circuit.go, from the source)', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
+function seededSource(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }

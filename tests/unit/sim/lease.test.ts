@@ -17,17 +17,13 @@ import {
 } from '../../../src/lib/sim/models/registry/lease';
 import { runActors } from '../../../src/lib/sim/models/registry/registry';
 import { MILLISECOND, SECOND } from '../../../src/lib/sim/time';
+import { Random } from '../../../src/lib/sim/random';
 
 /** A small seeded PRNG for the property tests (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
+function seededSource(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 describe('ports of server/lease/lessor_test.go', () => {
@@ -365,7 +361,7 @@ describe('watch', () => {
 describe('properties', () => {
   it('a key attached to a lease is never readable at or after the lease expiry (random ops, independent bookkeeping)', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const rnd = mulberry32(seed);
+      const rnd = seededSource(seed);
       const store = new LeaseStore({ minTtlS: 2 });
       // The test's own view: when each lease expires, and which lease each key was last put under.
       const expiry = new Map<string, number>();
@@ -430,7 +426,7 @@ describe('properties', () => {
 
   it('watch events arrive in revision order, even when a listener writes from inside its callback', () => {
     for (let seed = 1; seed <= 10; seed++) {
-      const rnd = mulberry32(seed);
+      const rnd = seededSource(seed);
       const store = new LeaseStore();
       const first: WatchEvent[] = [];
       const second: WatchEvent[] = [];

@@ -35,6 +35,7 @@ import {
   type StateChangeListener,
 } from '../../../src/lib/sim/models/breaker/sentinel';
 import { ManualClock, MILLISECOND } from '../../../src/lib/sim/time';
+import { Random } from '../../../src/lib/sim/random';
 
 /** An entry to hand to TryPass, like Go's `base.NewSentinelEntry(ctx, ...)`. */
 function newEntry(): ExitHookRegistry & { exit(blocked: boolean): void } {
@@ -389,7 +390,7 @@ describe('tests/core/circuitbreaker/circuitbreaker_slot_integration_test.go', ()
 
     // Each goroutine's entry is three steps — ask breaker 1, ask breaker 2, exit — and a seeded
     // scheduler interleaves the steps of all goroutines, as Go's scheduler might.
-    const rand = mulberry32(42);
+    const rand = seededSource(42);
     type Run = { left: number; step: 0 | 1 | 2; entry: ReturnType<typeof newEntry>; blockedBy: Rule | null };
     const runs: Run[] = Array.from({ length: 100 }, () => ({ left: 100, step: 0, entry: newEntry(), blockedBy: null }));
     let probeFailedCount = 0;
@@ -497,12 +498,8 @@ describe('behaviour from circuit_breaker.go (no Go test covers it)', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's seeded generator (src/lib/sim/random.ts) as a () => [0, 1) source. */
+function seededSource(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }

@@ -14,7 +14,7 @@
 import { Simulator } from '../kernel.ts';
 import { MILLISECOND, nanosToMs, msToNanos } from '../time.ts';
 import { TwoStepCircuitBreaker, stateString, type Counts } from '../models/breaker/gobreaker.ts';
-import { num, resolveParams, str, type Fault, type ParamValues, type Scenario, type ScenarioResult } from './types.ts';
+import { defineScenario, num, str, type Fault, type Scenario, type ScenarioResult } from './types.ts';
 
 interface Outage {
   atMs: number;
@@ -137,7 +137,7 @@ const common = {
 } as const;
 
 export const BREAKER_SCENARIOS: Scenario[] = [
-  {
+  defineScenario({
     id: 'breaker-outage',
     model: 'breaker',
     title: { zh: '依赖故障:熔断器打开,半开试探后恢复', en: 'A dependency outage trips the breaker; half-open probes recover it' },
@@ -153,13 +153,12 @@ export const BREAKER_SCENARIOS: Scenario[] = [
       consecutiveFailures: { kind: 'number', label: { zh: '连续失败阈值(>)', en: 'Trip after consecutive failures (>)' }, default: 5, min: 1, max: 100, step: 1 },
       outageSeconds: { kind: 'number', label: { zh: '故障时长', en: 'Outage length' }, default: 10, min: 1, max: 20, step: 1, unit: 's' },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
+    ownFaults: (p) => [{ atMs: 5000, kind: 'outage', durationMs: num(p, 'outageSeconds') * 1000, errorRate: 1, latencyMs: 5 }],
+    execute: (p, seed, faults) => {
       const threshold = num(p, 'consecutiveFailures');
       return run({
-        seed: options.seed ?? this.seed,
-        durationMs: this.durationMs,
+        seed,
+        durationMs: 25_000,
         callsPerSecond: num(p, 'rate'),
         healthyLatencyMs: 20,
         callerTimeoutMs: 1000,
@@ -168,11 +167,11 @@ export const BREAKER_SCENARIOS: Scenario[] = [
         timeoutMs: num(p, 'timeoutMs'),
         intervalMs: 0,
         readyToTrip: (c) => c.consecutiveFailures > threshold,
-        outages: [{ atMs: 5000, durationMs: num(p, 'outageSeconds') * 1000, errorRate: 1, latencyMs: 5 }, ...outagesFrom([...this.faults, ...(options.faults ?? [])])],
+        outages: outagesFrom(faults),
       });
     },
-  },
-  {
+  }),
+  defineScenario({
     id: 'breaker-slow-dependency',
     model: 'breaker',
     title: { zh: '慢依赖:没有熔断器时调用方被拖垮', en: 'A slow dependency: without a breaker the caller drowns' },
@@ -188,12 +187,11 @@ export const BREAKER_SCENARIOS: Scenario[] = [
       breaker: { kind: 'choice', label: { zh: '熔断器', en: 'Breaker' }, default: 'on', options: ['on', 'off'] },
       callerTimeoutMs: { kind: 'number', label: { zh: '调用方超时', en: 'Caller timeout' }, default: 1000, min: 50, max: 5000, step: 50, unit: 'ms' },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
-      return run({
-        seed: options.seed ?? this.seed,
-        durationMs: this.durationMs,
+    ownFaults: () => [{ atMs: 5000, kind: 'outage', durationMs: 10_000, errorRate: 0, latencyMs: 2000 }],
+    execute: (p, seed, faults) =>
+      run({
+        seed,
+        durationMs: 20_000,
         callsPerSecond: num(p, 'rate'),
         healthyLatencyMs: 20,
         callerTimeoutMs: num(p, 'callerTimeoutMs'),
@@ -202,11 +200,10 @@ export const BREAKER_SCENARIOS: Scenario[] = [
         timeoutMs: num(p, 'timeoutMs'),
         intervalMs: 0,
         readyToTrip: (c) => c.consecutiveFailures > 5,
-        outages: [{ atMs: 5000, durationMs: 10_000, errorRate: 0, latencyMs: 2000 }, ...outagesFrom([...this.faults, ...(options.faults ?? [])])],
-      });
-    },
-  },
-  {
+        outages: outagesFrom(faults),
+      }),
+  }),
+  defineScenario({
     id: 'breaker-flapping',
     model: 'breaker',
     title: { zh: '没恢复彻底的依赖:按失败率熔断,反复打开', en: 'A dependency that has not fully recovered: a ratio trip that keeps cycling' },
@@ -222,12 +219,14 @@ export const BREAKER_SCENARIOS: Scenario[] = [
       maxRequests: { ...common.maxRequests, default: 3 },
       residualErrorRate: { kind: 'number', label: { zh: '恢复期失败率', en: 'Recovering error rate' }, default: 0.6, min: 0, max: 1, step: 0.05 },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
-      return run({
-        seed: options.seed ?? this.seed,
-        durationMs: this.durationMs,
+    ownFaults: (p) => [
+      { atMs: 2000, kind: 'outage', durationMs: 8000, errorRate: 0.9, latencyMs: 20 },
+      { atMs: 10_000, kind: 'outage', durationMs: 15_000, errorRate: num(p, 'residualErrorRate'), latencyMs: 20 },
+    ],
+    execute: (p, seed, faults) =>
+      run({
+        seed,
+        durationMs: 30_000,
         callsPerSecond: num(p, 'rate'),
         healthyLatencyMs: 20,
         callerTimeoutMs: 1000,
@@ -236,12 +235,7 @@ export const BREAKER_SCENARIOS: Scenario[] = [
         timeoutMs: num(p, 'timeoutMs'),
         intervalMs: 10_000,
         readyToTrip: (c) => c.requests >= 20 && c.totalFailures / c.requests >= 0.5,
-        outages: [
-          { atMs: 2000, durationMs: 8000, errorRate: 0.9, latencyMs: 20 },
-          { atMs: 10_000, durationMs: 15_000, errorRate: num(p, 'residualErrorRate'), latencyMs: 20 },
-          ...outagesFrom([...this.faults, ...(options.faults ?? [])]),
-        ],
-      });
-    },
-  },
+        outages: outagesFrom(faults),
+      }),
+  }),
 ];

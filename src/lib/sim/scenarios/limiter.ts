@@ -13,12 +13,12 @@ import { Random } from '../random.ts';
 import { MILLISECOND, SECOND, nanosToMs, type Nanos } from '../time.ts';
 import { createComparisonMeters, runSideBySide, type Arrival } from '../models/rate/comparison.ts';
 import type { TraceEvent } from '../kernel.ts';
-import { num, resolveParams, type Fault, type ParamValues, type Scenario, type ScenarioResult } from './types.ts';
+import { defineScenario, num, type Fault, type Scenario, type ScenarioResult } from './types.ts';
 
 interface Load {
   /** Poisson background traffic. */
   steadyPerSecond: number;
-  /** Bursts: `size` requests within `spreadMs` starting at `atMs` (also accepted as faults of kind 'burst'). */
+  /** Bursts: `size` requests within `spreadMs` starting at `atMs` (faults of kind 'burst'). */
   bursts: { atMs: number; size: number; spreadMs: number }[];
   durationMs: number;
 }
@@ -86,7 +86,7 @@ const rateParam = { kind: 'number', label: { zh: '速率(每秒)', en: 'Rate (pe
 const burstParam = { kind: 'number', label: { zh: '突发(桶容量)', en: 'Burst (bucket size)' }, default: 10, min: 1, max: 200, step: 1 } as const;
 
 export const LIMITER_SCENARIOS: Scenario[] = [
-  {
+  defineScenario({
     id: 'limiter-burst',
     model: 'limiter',
     title: { zh: '突发流量:令牌桶与各种窗口', en: 'A burst against a token bucket and the window counters' },
@@ -103,19 +103,11 @@ export const LIMITER_SCENARIOS: Scenario[] = [
       burstSize: { kind: 'number', label: { zh: '突发请求数', en: 'Burst size' }, default: 40, min: 1, max: 500, step: 1 },
       steady: { kind: 'number', label: { zh: '背景流量(每秒)', en: 'Background traffic (per second)' }, default: 5, min: 0, max: 200, step: 1, unit: '/s' },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
-      const faults = [...this.faults, ...(options.faults ?? [])];
-      const load: Load = {
-        steadyPerSecond: num(p, 'steady'),
-        bursts: [{ atMs: 3000, size: num(p, 'burstSize'), spreadMs: 0 }, ...burstsFrom(faults)],
-        durationMs: this.durationMs,
-      };
-      return runLoad(load, num(p, 'rate'), num(p, 'burst'), options.seed ?? this.seed);
-    },
-  },
-  {
+    ownFaults: (p) => [{ atMs: 3000, kind: 'burst', size: num(p, 'burstSize'), spreadMs: 0 }],
+    execute: (p, seed, faults) =>
+      runLoad({ steadyPerSecond: num(p, 'steady'), bursts: burstsFrom(faults), durationMs: 10_000 }, num(p, 'rate'), num(p, 'burst'), seed),
+  }),
+  defineScenario({
     id: 'limiter-window-boundary',
     model: 'limiter',
     title: { zh: '固定窗口的边界问题', en: 'The fixed window boundary problem' },
@@ -131,20 +123,13 @@ export const LIMITER_SCENARIOS: Scenario[] = [
       burst: burstParam,
       waveSize: { kind: 'number', label: { zh: '每波请求数', en: 'Requests per wave' }, default: 20, min: 1, max: 400, step: 1 },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
-      const faults = [...this.faults, ...(options.faults ?? [])];
-      const wave = num(p, 'waveSize');
-      const load: Load = {
-        steadyPerSecond: 0,
-        bursts: [{ atMs: 950, size: wave, spreadMs: 49 }, { atMs: 1000, size: wave, spreadMs: 49 }, ...burstsFrom(faults)],
-        durationMs: this.durationMs,
-      };
-      return runLoad(load, num(p, 'rate'), num(p, 'burst'), options.seed ?? this.seed);
-    },
-  },
-  {
+    ownFaults: (p) => [
+      { atMs: 950, kind: 'burst', size: num(p, 'waveSize'), spreadMs: 49 },
+      { atMs: 1000, kind: 'burst', size: num(p, 'waveSize'), spreadMs: 49 },
+    ],
+    execute: (p, seed, faults) => runLoad({ steadyPerSecond: 0, bursts: burstsFrom(faults), durationMs: 3000 }, num(p, 'rate'), num(p, 'burst'), seed),
+  }),
+  defineScenario({
     id: 'limiter-overload',
     model: 'limiter',
     title: { zh: '持续过载:令牌桶削峰,漏桶排队', en: 'Sustained overload: the token bucket sheds, the leaky bucket queues' },
@@ -160,16 +145,8 @@ export const LIMITER_SCENARIOS: Scenario[] = [
       burst: burstParam,
       overload: { kind: 'number', label: { zh: '负载倍数', en: 'Load (× rate)' }, default: 2, min: 1, max: 10, step: 0.5, unit: '×' },
     },
-    faults: [],
-    run(values?: ParamValues, options = {}) {
-      const p = resolveParams(this.params, values);
-      const faults = [...this.faults, ...(options.faults ?? [])];
-      const load: Load = {
-        steadyPerSecond: num(p, 'rate') * num(p, 'overload'),
-        bursts: burstsFrom(faults),
-        durationMs: this.durationMs,
-      };
-      return runLoad(load, num(p, 'rate'), num(p, 'burst'), options.seed ?? this.seed);
-    },
-  },
+    ownFaults: () => [],
+    execute: (p, seed, faults) =>
+      runLoad({ steadyPerSecond: num(p, 'rate') * num(p, 'overload'), bursts: burstsFrom(faults), durationMs: 10_000 }, num(p, 'rate'), num(p, 'burst'), seed),
+  }),
 ];

@@ -31,6 +31,11 @@ export interface ChoiceParam {
 }
 
 export type ParamSpec = NumberParam | ChoiceParam;
+
+/** A duration parameter in whole seconds. */
+export function secondsParam(zh: string, en: string, def: number, min: number, max: number): NumberParam {
+  return { kind: 'number', label: { zh, en }, default: def, min, max, step: 1, unit: 's' };
+}
 export type ParamValues = Record<string, number | string>;
 
 /** A fault at a point in virtual time (milliseconds), e.g. `{atMs: 5000, kind: 'outage', ...}`. */
@@ -93,4 +98,24 @@ export function str(values: ParamValues, key: string): string {
   const v = values[key];
   if (typeof v !== 'string') throw new Error(`scenario parameter "${key}" is not a choice`);
   return v;
+}
+
+/** What a scenario file writes: everything but `run` and `faults`, which `defineScenario` derives. */
+export interface ScenarioDef extends Omit<Scenario, 'run' | 'faults'> {
+  /** The scenario's own faults for these parameter values (what `faults` shows for the defaults). */
+  ownFaults(p: ParamValues): Fault[];
+  /** Runs with resolved parameters, a seed, and the scenario's own faults plus the caller's. */
+  execute(p: ParamValues, seed: number, faults: Fault[]): ScenarioResult;
+}
+
+export function defineScenario(def: ScenarioDef): Scenario {
+  const { ownFaults, execute, ...meta } = def;
+  return {
+    ...meta,
+    faults: ownFaults(resolveParams(meta.params)),
+    run(values?: ParamValues, options: { seed?: number; faults?: Fault[] } = {}): ScenarioResult {
+      const p = resolveParams(meta.params, values);
+      return execute(p, options.seed ?? meta.seed, [...ownFaults(p), ...(options.faults ?? [])]);
+    },
+  };
 }

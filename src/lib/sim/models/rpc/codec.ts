@@ -144,6 +144,29 @@ class ByteWriter {
     this.byte(Number(n));
   }
 
+  get length(): number {
+    return this.len;
+  }
+
+  /**
+   * Turns everything written since `start` into a length-delimited payload: the length varint goes
+   * in front, the payload moves right to make room. Nested messages are written in place this way,
+   * without a buffer of their own.
+   */
+  prefixLength(start: number): void {
+    const size = this.len - start;
+    const width = varintWidth(size);
+    this.ensure(width);
+    this.buf.copyWithin(start + width, start, this.len);
+    let n = size;
+    for (let i = 0; i < width - 1; i++) {
+      this.buf[start + i] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[start + width - 1] = n;
+    this.len += width;
+  }
+
   raw(bytes: Uint8Array): void {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.len);
@@ -177,6 +200,16 @@ class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
+}
+
+/** Bytes of the varint of a length (lengths stay far below 2^32). */
+function varintWidth(n: number): number {
+  let width = 1;
+  while (n > 0x7f) {
+    n >>>= 7;
+    width++;
+  }
+  return width;
 }
 
 const utf8 = new TextEncoder();
@@ -216,12 +249,10 @@ function writeRepeated(w: ByteWriter, field: FieldSchema, list: readonly unknown
   if (list.length === 0) return;
   if (isPacked(field)) {
     // One length-delimited record holding the values back to back, without per-element tags.
-    const inner = new ByteWriter();
-    list.forEach((item, i) => writeValue(inner, field, item, `${where}[${i}]`));
-    const body = inner.finish();
     writeTag(w, field.number, WIRE_LEN);
-    w.varint(body.length);
-    w.raw(body);
+    const start = w.length;
+    list.forEach((item, i) => writeValue(w, field, item, `${where}[${i}]`));
+    w.prefixLength(start);
     return;
   }
   list.forEach((item, i) => {
@@ -308,11 +339,9 @@ function writeValue(w: ByteWriter, field: FieldSchema, v: unknown, where: string
       return;
     }
     case 'message': {
-      const body = new ByteWriter();
-      writeMessage(body, subSchema(field, where), messageValue(v, where), where);
-      const bytes = body.finish();
-      w.varint(bytes.length);
-      w.raw(bytes);
+      const start = w.length;
+      writeMessage(w, subSchema(field, where), messageValue(v, where), where);
+      w.prefixLength(start);
       return;
     }
   }
@@ -408,8 +437,15 @@ function subSchema(field: FieldSchema, where: string): MessageSchema {
   return field.message;
 }
 
-function byNumber(schema: MessageSchema): FieldSchema[] {
-  return [...schema.fields].sort((a, b) => a.number - b.number);
+const sortedFields = new WeakMap<MessageSchema, readonly FieldSchema[]>();
+
+function byNumber(schema: MessageSchema): readonly FieldSchema[] {
+  let sorted = sortedFields.get(schema);
+  if (!sorted) {
+    sorted = [...schema.fields].sort((a, b) => a.number - b.number);
+    sortedFields.set(schema, sorted);
+  }
+  return sorted;
 }
 
 // ---- JSON ----
@@ -426,6 +462,18 @@ export function jsonNameOf(protoName: string): string {
     }
   }
   return out;
+}
+
+const jsonKeys = new WeakMap<FieldSchema, string>();
+
+/** The quoted JSON key of a field, computed once per schema object. */
+function jsonKey(field: FieldSchema): string {
+  let key = jsonKeys.get(field);
+  if (key === undefined) {
+    key = JSON.stringify(field.jsonName ?? jsonNameOf(field.name));
+    jsonKeys.set(field, key);
+  }
+  return key;
 }
 
 /** The message as protojson prints it (compact). */
@@ -445,7 +493,7 @@ function messageJson(schema: MessageSchema, value: MessageValue, path: string): 
     const v = value[field.name];
     if (v === undefined || v === null) continue;
     const where = `${path}.${field.name}`;
-    const key = JSON.stringify(field.jsonName ?? jsonNameOf(field.name));
+    const key = jsonKey(field);
     if (field.repeated) {
       if (!Array.isArray(v)) throw new TypeError(`${where}: a repeated field needs an array`);
       if (v.length === 0) continue;

@@ -20,7 +20,10 @@ export interface TraceEvent {
 
 export type EventId = number;
 
-/** Something a process can wait for; `fire` wakes every waiter (each gets the value). */
+/**
+ * Something a process can wait for; `fire` wakes every waiter (each gets the value). A fire is not
+ * remembered: a process that starts waiting afterwards waits for the next one.
+ */
 export class Signal<T = unknown> {
   private waiters: ((value: T) => void)[] = [];
 
@@ -46,7 +49,10 @@ export type ProcessStep = Nanos | Signal<any>;
 export type Process = Generator<ProcessStep, void, unknown>;
 
 export interface RunOptions {
-  /** Stop before the first event later than this time (the clock is left at `until`). */
+  /**
+   * Stop before the first event later than this time; the clock is then left at `until` (unless
+   * `maxEvents` stopped the run first, which leaves it at the last event run).
+   */
   until?: Nanos;
   /** Safety net against runaway models: stop after this many events. */
   maxEvents?: number;
@@ -94,7 +100,10 @@ export class Simulator implements Clock {
     return id;
   }
 
-  /** Cancels a scheduled event; returns whether it was still pending. */
+  /**
+   * Cancels a scheduled event; returns whether it was still pending. Its heap slot is dropped lazily
+   * when it reaches the top, which keeps cancel O(1).
+   */
   cancel(id: EventId): boolean {
     return this.actions.delete(id);
   }
@@ -104,9 +113,13 @@ export class Simulator implements Clock {
     this.resume(process, undefined);
   }
 
-  /** Appends an event to the trace at the current virtual time (fields cannot override `t` or `kind`). */
+  /**
+   * Appends an event to the trace at the current virtual time. A field named `t` or `kind` would be
+   * overwritten, losing information, so it is refused: name it something else (e.g. `fault`).
+   */
   emit(kind: string, fields: Record<string, unknown> = {}): void {
-    this.trace.push({ ...fields, t: nanosToMs(this.time), kind });
+    if ('t' in fields || 'kind' in fields) throw new Error(`trace event "${kind}": fields "t" and "kind" are reserved`);
+    this.trace.push({ t: nanosToMs(this.time), kind, ...fields });
   }
 
   run(options: RunOptions = {}): void {

@@ -72,4 +72,17 @@ describe('breaker scenarios', () => {
     expect(opened(cycling)).toBeGreaterThan(opened(settled) + 2);
     expect(settled.at(-1)).toBe('half-open->closed');
   });
+
+  it('keeps its summary consistent with its trace and skips malformed injected faults', () => {
+    for (const scenario of BREAKER_SCENARIOS) {
+      const { trace, summary } = scenario.run();
+      const calls = trace.filter((e) => e.kind === 'call');
+      expect(calls.length + (summary.inFlightAtEnd as number), scenario.id).toBe(summary.calls);
+      expect((summary.successes as number) + (summary.failures as number) + (summary.inFlightAtEnd as number), scenario.id).toBe(summary.reached);
+      expect(calls.every((e) => Object.values(e).every((v) => v !== undefined)), scenario.id).toBe(true);
+    }
+    const scenario = byId('breaker-outage');
+    const bad = scenario.run({}, { faults: [{ atMs: -5, kind: 'outage' }, { atMs: 1000, kind: 'outage', durationMs: 'long' }] });
+    expect(JSON.stringify(bad.trace)).toBe(JSON.stringify(scenario.run().trace));
+  });
 });

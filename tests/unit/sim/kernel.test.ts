@@ -94,8 +94,8 @@ describe('Simulator', () => {
     sim.schedule(1_500_000, () => sim.emit('call', { ok: true }));
     sim.run();
     expect(sim.trace).toEqual([{ t: 1.5, kind: 'call', ok: true }]);
-    sim.emit('fault', { kind: 'outage', t: -1 });
-    expect(sim.trace[1]).toEqual({ t: 1.5, kind: 'fault' });
+    expect(() => sim.emit('fault', { kind: 'outage' })).toThrow(/reserved/);
+    expect(() => sim.emit('fault', { t: -1 })).toThrow(/reserved/);
   });
 
   it('is deterministic: the same seed gives the same trace, another seed another', () => {

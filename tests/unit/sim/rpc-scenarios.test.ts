@@ -100,7 +100,7 @@ describe.each(RPC_SCENARIOS.map((s) => [s.id, s] as const))('%s', (_id, scenario
 
   it('traces an unknown fault kind as ignored instead of failing', () => {
     const { trace } = scenario.run({}, { faults: [{ atMs: 100, kind: 'meteor' }] });
-    expect(of(trace, 'fault')).toContainEqual({ t: 100, kind: 'fault', ignored: true });
+    expect(of(trace, 'fault')).toContainEqual({ t: 100, kind: 'fault', fault: 'meteor', ignored: true });
   });
 });
 
@@ -236,7 +236,7 @@ describe('deadline propagation across three hops', () => {
     const { summary, trace } = scenario.run({ slowHopDelayMs: 0 }, { faults: [{ atMs: 0, kind: 'outage', node: 'C' }] });
     expect(summary.ok).toBe(0);
     expect(of(trace, 'response').every((e) => e.code === 'UNAVAILABLE' && e.producedBy === 'C')).toBe(true);
-    expect(of(trace, 'fault')).toEqual([{ t: 0, kind: 'fault', phase: 'start', node: 'C' }]);
+    expect(of(trace, 'fault')).toEqual([{ t: 0, kind: 'fault', fault: 'outage', phase: 'start', node: 'C' }]);
   });
 });
 

@@ -9,7 +9,8 @@
  * - `sample` {inFlight, state}: every 100 ms, for charts of caller resources;
  * - `fault` {fault: 'outage' | 'recovered', ...}: an outage starts or ends.
  * Summary: calls, how many reached the dependency, rejections, failures, peak calls in flight,
- * state changes, and the time from the end of the outage to the breaker closing again.
+ * calls still in flight at the end, state changes, and the time from the end of the outage to the
+ * breaker closing again.
  */
 import { Simulator } from '../kernel.ts';
 import { MILLISECOND, nanosToMs, msToNanos } from '../time.ts';
@@ -39,6 +40,7 @@ interface BreakerRun {
   outages: Outage[];
 }
 
+/** Outage faults with usable numbers; a malformed one (negative time, NaN) is skipped, not fatal. */
 function outagesFrom(faults: Fault[]): Outage[] {
   return faults
     .filter((f) => f.kind === 'outage')
@@ -47,7 +49,8 @@ function outagesFrom(faults: Fault[]): Outage[] {
       durationMs: Number(f.durationMs ?? 5000),
       errorRate: Number(f.errorRate ?? 1),
       latencyMs: Number(f.latencyMs ?? 5),
-    }));
+    }))
+    .filter((o) => o.atMs >= 0 && [o.atMs, o.durationMs, o.errorRate, o.latencyMs].every(Number.isFinite) && o.durationMs > 0);
 }
 
 function run(cfg: BreakerRun): ScenarioResult {
@@ -103,7 +106,9 @@ function run(cfg: BreakerRun): ScenarioResult {
       if (ok) stats.successes++;
       else stats.failures++;
       done?.(ok ? null : new Error(timedOut ? 'deadline exceeded' : 'unavailable'));
-      sim.emit('call', { outcome: ok ? 'success' : 'failure', reason: ok ? undefined : timedOut ? 'timeout' : 'error', latencyMs: Math.round(finishAfter * 1000) / 1000, state: state() });
+      const latency = Math.round(finishAfter * 1000) / 1000;
+      if (ok) sim.emit('call', { outcome: 'success', latencyMs: latency, state: state() });
+      else sim.emit('call', { outcome: 'failure', reason: timedOut ? 'timeout' : 'error', latencyMs: latency, state: state() });
     });
   };
 
@@ -126,7 +131,12 @@ function run(cfg: BreakerRun): ScenarioResult {
   const closedAgain = changes.find((e) => e.to === 'closed' && e.t >= lastOutageEnd);
   return {
     trace: sim.trace,
-    summary: { ...stats, closedAfterRecoveryMs: closedAgain && Number.isFinite(lastOutageEnd) ? closedAgain.t - lastOutageEnd : null },
+    summary: {
+      ...stats,
+      // Calls started but not finished when the run ends: counted in `calls`, with no `call` event.
+      inFlightAtEnd: inFlight,
+      closedAfterRecoveryMs: closedAgain && Number.isFinite(lastOutageEnd) ? Math.round(closedAgain.t - lastOutageEnd) : null,
+    },
   };
 }
 

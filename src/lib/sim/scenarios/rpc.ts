@@ -15,7 +15,7 @@
  *
  * Trace event kinds, beyond those of the call chain (`attempt`, `hop`, `interceptor`, `deadline`,
  * `reply`, `late-reply`, `cancel`, `drop`, `retry`, `throttled`, `response`; see call-chain.ts):
- * - `fault` {kind, phase: 'start' | 'end', ...the fault's details} (or {kind, ignored: true});
+ * - `fault` {fault: <the fault's kind>, phase: 'start' | 'end', ...the fault's details} (or {fault, ignored: true});
  * - `load` {second, calls, attempts, multiplier, clientsNotRetrying, meanTokens}: one per second of
  *   the retry storm, emitted when that second ends; `attempts` are requests reaching the backend;
  * - `throttle` {client, state: 'retries-off' | 'retries-on', tokens}: a client's throttler crossing
@@ -77,12 +77,12 @@ function scheduleFaults(world: World, faults: readonly Fault[], durationMs: numb
     const during = (start: () => void, end: () => void): void => {
       sim.at(msToNanos(fault.atMs), () => {
         start();
-        sim.emit('fault', { kind, phase: 'start', ...details });
+        sim.emit('fault', { fault: kind, phase: 'start', ...details });
       });
       if (duration !== undefined && fault.atMs + duration <= durationMs) {
         sim.at(msToNanos(fault.atMs + duration), () => {
           end();
-          sim.emit('fault', { kind, phase: 'end', ...details });
+          sim.emit('fault', { fault: kind, phase: 'end', ...details });
         });
       }
     };
@@ -133,7 +133,7 @@ function scheduleFaults(world: World, faults: readonly Fault[], durationMs: numb
         break;
       }
       default:
-        sim.at(msToNanos(fault.atMs), () => sim.emit('fault', { kind, ignored: true, ...details }));
+        sim.at(msToNanos(fault.atMs), () => sim.emit('fault', { fault: kind, ignored: true, ...details }));
     }
   }
 }

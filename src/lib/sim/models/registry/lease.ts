@@ -10,7 +10,10 @@
  * - `server/etcdserver/server.go`: `minTTL := time.Duration((3*cfg.ElectionTicks)/2) * heartbeat`,
  *   `MinLeaseTTL: int64(math.Ceil(minTTL.Seconds()))` (see `minLeaseTtlSeconds`).
  * - `server/etcdserver/v3_server.go`: TimeToLive answers `int64(le.Remaining().Seconds())`, a
- *   truncation; `api/v3rpc/lease.go` turns "lease not found" into TTL -1.
+ *   truncation; `api/v3rpc/lease.go` turns "lease not found" into TTL -1. Deviation: this model
+ *   answers the whole seconds strictly below the time left (`ceil - 1`), which differs from etcd only
+ *   when the time left is a whole number of seconds. Real etcd never sees that instant (time passes
+ *   before the leader answers), and it keeps DESIGN.md's example: a 5 s lease asked at once says 4.
  * - `server/etcdserver/txn/put.go` (`checkLease`): a put naming an unknown lease fails with "lease not
  *   found"; `server/storage/mvcc/kvstore_txn.go` (`put`): a put moves the key from its old lease to the
  *   new one (or to none), revisions grow by one per write transaction.

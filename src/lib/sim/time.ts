@@ -21,8 +21,14 @@ export function nanosToMs(ns: Nanos): number {
   return ns / MILLISECOND;
 }
 
-/** Go's `time.Duration(f)` conversion of a float64 number of nanoseconds: truncation toward zero. */
+/**
+ * Go's `time.Duration(f)` conversion of a float64 number of nanoseconds, as amd64 does it:
+ * truncation toward zero, and NaN or anything outside int64 becomes MinInt64 (CVTTSD2SQ's "integer
+ * indefinite"; arm64 saturates instead, see tests/go/README.md). The one conversion of the sim core;
+ * `models/rate/go-time.ts` wraps it in bigint where time must stay exact beyond 2^53.
+ */
 export function durationFromFloat(nanos: number): Nanos {
+  if (!(nanos >= -(2 ** 63) && nanos < 2 ** 63)) return -(2 ** 63);
   return Math.trunc(nanos);
 }
 

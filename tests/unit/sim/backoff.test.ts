@@ -10,11 +10,10 @@ import {
   connectionBackoff,
   DEFAULT_BACKOFF_CONFIG,
   ExponentialBackoff,
-  goFloat64ToInt64,
   NO_JITTER,
   type BackoffConfig,
 } from '../../../src/lib/sim/models/rpc/backoff.ts';
-import { MILLISECOND, SECOND } from '../../../src/lib/sim/time.ts';
+import { MILLISECOND, SECOND, durationFromFloat } from '../../../src/lib/sim/time.ts';
 import { Random } from '../../../src/lib/sim/random';
 
 /** mulberry32: a small seeded PRNG for the property tests. */
@@ -144,11 +143,11 @@ describe('Exponential.Backoff', () => {
   });
 
   it('converts out-of-range floats as amd64 Go does (checked with Go 1.26)', () => {
-    expect(goFloat64ToInt64(1e19)).toBe(-(2 ** 63));
-    expect(goFloat64ToInt64(-1e19)).toBe(-(2 ** 63));
-    expect(goFloat64ToInt64(Number.NaN)).toBe(-(2 ** 63));
-    expect(goFloat64ToInt64(1.5)).toBe(1);
-    expect(goFloat64ToInt64(-1.5)).toBe(-1);
+    expect(durationFromFloat(1e19)).toBe(-(2 ** 63));
+    expect(durationFromFloat(-1e19)).toBe(-(2 ** 63));
+    expect(durationFromFloat(Number.NaN)).toBe(-(2 ** 63));
+    expect(durationFromFloat(1.5)).toBe(1);
+    expect(durationFromFloat(-1.5)).toBe(-1);
   });
 });
 

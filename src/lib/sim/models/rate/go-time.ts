@@ -87,6 +87,5 @@ export function durationSeconds(d: GoDuration): number {
  * below -2^63.)
  */
 export function durationFromFloat64(f: number): GoDuration {
-  if (Number.isNaN(f) || f >= 2 ** 63 || f < -(2 ** 63)) return MIN_INT64;
   return BigInt(durationFromFloat(f));
 }

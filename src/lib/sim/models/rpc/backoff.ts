@@ -10,7 +10,7 @@
  * On arm64 Go may fuse `1 + jitter*(r*2-1)` into one FMA; with jitter 0 the result is identical
  * everywhere, with jitter ≠ 0 it can differ in the last bit of the factor (≤ 1 ns of delay).
  */
-import { SECOND, type Nanos } from '../../time.ts';
+import { SECOND, durationFromFloat, type Nanos } from '../../time.ts';
 
 /** `google.golang.org/grpc/backoff.Config`. */
 export interface BackoffConfig {
@@ -41,17 +41,6 @@ export type RandomSource = () => number;
  */
 export const NO_JITTER: RandomSource = () => 0.5;
 
-const TWO_POW_63 = 2 ** 63;
-
-/**
- * Go's conversion of a float64 to int64 (`time.Duration(f)`, `int64(f)`): truncation toward zero.
- * Out of range (or NaN) the Go spec leaves the value implementation-defined; amd64's CVTTSD2SQ gives
- * math.MinInt64, which is what this returns, so an absurd config yields what an amd64 binary yields.
- */
-export function goFloat64ToInt64(f: number): number {
-  if (!(f >= -TWO_POW_63 && f < TWO_POW_63)) return -TWO_POW_63;
-  return Math.trunc(f);
-}
 
 /**
  * `Exponential.Backoff(retries)`. Note the special case kept from Go: `retries == 0` returns
@@ -72,7 +61,7 @@ export function connectionBackoff(config: BackoffConfig, retries: number, random
   // Randomize so that a cluster of clients failing together does not reconnect in lockstep.
   backoff *= 1 + config.jitter * (random() * 2 - 1);
   if (backoff < 0) return 0;
-  return goFloat64ToInt64(backoff);
+  return durationFromFloat(backoff);
 }
 
 /** `internal/backoff.Exponential`: a config bound to a random source, as a ClientConn holds it. */

@@ -24,8 +24,8 @@
  * response headers" is, as `headersSent`, because it is what commits an RPC.
  */
 import type { Nanos } from '../../time.ts';
-import { MILLISECOND } from '../../time.ts';
-import { goFloat64ToInt64, type RandomSource } from './backoff.ts';
+import { MILLISECOND, durationFromFloat } from '../../time.ts';
+import { type RandomSource } from './backoff.ts';
 import type { StatusCodeName } from './status.ts';
 
 /** grpc-go's `defaultMaxCallAttempts` (dialoptions.go): the client-side cap on maxAttempts. */
@@ -150,7 +150,7 @@ export function retryBackoff(policy: RetryPolicy, retriesSincePushback: number, 
   const fact = goPowInt(policy.backoffMultiplier, retriesSincePushback);
   let cur = Math.min(policy.initialBackoff * fact, policy.maxBackoff);
   cur *= 0.8 + 0.4 * random();
-  return goFloat64ToInt64(cur);
+  return durationFromFloat(cur);
 }
 
 /** What the server (or the network) answered to one attempt. */

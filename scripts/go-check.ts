@@ -67,7 +67,7 @@ if (only !== 'snippets') {
       );
     }
     for (const s of result.selfTests) {
-      log(`  self-test, broken limiter (${s.name}): ${s.differences} differences ${s.differences > 0 ? 'caught' : 'NOT CAUGHT'}`);
+      log(`  self-test, broken ${s.name}: ${s.differences} differences ${s.differences > 0 ? 'caught' : 'NOT CAUGHT'}`);
     }
   }
   log(`differential: ${seconds(t)}`);

@@ -2,13 +2,16 @@
  * The differential check: the same traces replayed by the real Go libraries (tests/go/oracle, one
  * `go test` process for all models) and by the TypeScript models (driver.ts, in this process, plus
  * a few traces through the real `scripts/sim.ts replay` CLI), compared line by line. Then the
- * checker proves it can fail: deliberately broken limiters must be caught.
+ * checker proves it can fail: a deliberately broken variant of every compared model must be caught.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBackoffReplay } from '../../src/lib/sim/replay/backoff.ts';
+import { createBreakerReplay } from '../../src/lib/sim/replay/breaker.ts';
 import { createLimiterReplay } from '../../src/lib/sim/replay/limiter.ts';
-import type { ReplayFactory } from '../../src/lib/sim/replay/types.ts';
+import { createRetryReplay } from '../../src/lib/sim/replay/retry.ts';
+import type { JsonObject, ReplayFactory } from '../../src/lib/sim/replay/types.ts';
 import { compareReplays, describeDifference, type Comparison } from './compare.ts';
 import { replayTraces } from './driver.ts';
 import { run } from './run.ts';
@@ -99,14 +102,16 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     if (comparison.errorLines > 0) log(`  note: ${model}: ${comparison.errorLines} lines answered with an error on both sides`);
   }
 
-  // The checker must be able to fail: broken limiters, replayed against the same Go answers.
-  const limiterTraces = traces.get('limiter')!;
-  const selfTests = SELF_TESTS.map(({ name, factory }) => ({
-    name,
-    differences: compareReplays(limiterTraces, goAnswers.get('limiter')!, replayTraces('limiter', limiterTraces, factory)).differences,
-  }));
+  // The checker must be able to fail: a broken variant of each model, replayed against the same Go answers.
+  const selfTests = SELF_TESTS.map(({ model, name, factory }) => {
+    const modelTraces = traces.get(model)!;
+    return {
+      name: `${model}: ${name}`,
+      differences: compareReplays(modelTraces, goAnswers.get(model)!, replayTraces(model, modelTraces, factory)).differences,
+    };
+  });
   for (const s of selfTests) {
-    if (s.differences === 0) problems.push(`self-test: the comparison did not notice a broken limiter (${s.name})`);
+    if (s.differences === 0) problems.push(`self-test: the comparison did not notice a broken model (${s.name})`);
   }
 
   const ok = problems.length === 0;
@@ -150,9 +155,15 @@ function nextUp(x: number): number {
   return view.getFloat64(0);
 }
 
-/** Limiters with a small, deliberate bug each. */
-const SELF_TESTS: { name: string; factory: ReplayFactory }[] = [
+/** A config with one number changed, for the self-tests below. */
+function withConfig<T extends JsonObject>(config: JsonObject, change: (c: T) => T): JsonObject {
+  return change(structuredClone(config) as T);
+}
+
+/** Models with a small, deliberate bug each; every comparison must notice its own. */
+const SELF_TESTS: { model: DifferentialModel; name: string; factory: ReplayFactory }[] = [
   {
+    model: 'limiter',
     name: 'tokens one ulp too high',
     factory: (config) => {
       const model = createLimiterReplay(config);
@@ -166,10 +177,45 @@ const SELF_TESTS: { name: string; factory: ReplayFactory }[] = [
     },
   },
   {
+    model: 'limiter',
     name: 'CancelAt ignored',
     factory: (config) => {
       const model = createLimiterReplay(config);
       return { apply: (op) => (op.op === 'cancel' ? { ok: true } : model.apply(op)) };
     },
+  },
+  {
+    model: 'breaker',
+    name: 'trips one failure late',
+    factory: (config) =>
+      createBreakerReplay(
+        withConfig<{ readyToTrip?: { consecutiveFailuresGt?: number; failureRatioGte?: number; minRequests?: number } } & JsonObject>(config, (c) => {
+          const rule = c.readyToTrip;
+          if (rule?.consecutiveFailuresGt !== undefined) rule.consecutiveFailuresGt += 1;
+          if (rule?.minRequests !== undefined) rule.minRequests += 1;
+          return c;
+        }),
+      ),
+  },
+  {
+    model: 'backoff',
+    name: 'multiplier applied one retry late',
+    factory: (config) => {
+      const model = createBackoffReplay(config);
+      return {
+        apply: (op) => (typeof op.retries === 'number' && op.retries > 1 ? model.apply({ ...op, retries: op.retries - 1 }) : model.apply(op)),
+      };
+    },
+  },
+  {
+    model: 'retry',
+    name: 'one attempt fewer',
+    factory: (config) =>
+      createRetryReplay(
+        withConfig<{ maxAttempts?: number } & JsonObject>(config, (c) => {
+          if (typeof c.maxAttempts === 'number' && c.maxAttempts > 2) c.maxAttempts -= 1;
+          return c;
+        }),
+      ),
   },
 ];

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileContent, type CompiledContent } from '../../src/lib/content/build/compile';
 import { LANGS, formatProblem } from '../../src/lib/content/types';
@@ -22,7 +24,13 @@ describe('the content folder', () => {
     for (const lang of LANGS) expect(content.bodies.has(`${id}/${lang}`), `${id}/${lang}`).toBe(true);
   });
 
-  describe.each(REQUIRED_LESSONS.flatMap((id) => LANGS.map((lang) => [id, lang] as const)))('%s (%s)', (id, lang) => {
+  // Every lesson, not only the required ones, has what SYLLABUS.md's "What a lesson contains" lists.
+  const allLessons = readdirSync(join(projectRoot, 'content/lessons')).sort();
+  it('covers at least the required lessons', () => {
+    expect(allLessons).toEqual(expect.arrayContaining(REQUIRED_LESSONS));
+  });
+
+  describe.each(allLessons.flatMap((id) => LANGS.map((lang) => [id, lang] as const)))('%s (%s)', (id, lang) => {
     const html = () => content.bodies.get(`${id}/${lang}`)?.html ?? '';
     const count = (pattern: RegExp) => (html().match(pattern) ?? []).length;
 

@@ -95,6 +95,9 @@ export async function createMarkdownCompiler(): Promise<MarkdownCompiler> {
   installFences(md, highlighter);
   installHeadingAnchors(md);
   installExternalLinks(md);
+  // Wide tables scroll inside a wrapper; the page makes overflowing ones keyboard-focusable.
+  md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
+  md.renderer.rules.table_close = () => '</table></div>\n';
 
   return {
     compile(body, file, lang, lineOffset) {

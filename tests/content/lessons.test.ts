@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileContent, type CompiledContent } from '../../src/lib/content/build/compile';
+import { STAGES, stageOf } from '../../src/lib/content/catalog';
 import { LANGS, formatProblem } from '../../src/lib/content/types';
 import { projectRoot } from './helpers';
 
@@ -28,6 +29,15 @@ describe('the content folder', () => {
   const allLessons = readdirSync(join(projectRoot, 'content/lessons')).sort();
   it('covers at least the required lessons', () => {
     expect(allLessons).toEqual(expect.arrayContaining(REQUIRED_LESSONS));
+  });
+
+  it('places every lesson on the course path, in an order that follows the stages', () => {
+    const stageIndex = (id: string) => STAGES.findIndex((s) => (s.lessons as readonly string[]).includes(id));
+    for (const id of allLessons) expect(stageOf(id), `${id} is in no stage of src/lib/content/catalog.ts`).toBeDefined();
+    const stagesInOrder = content.lessons.map((l) => stageIndex(l.id));
+    expect(stagesInOrder).toEqual([...stagesInOrder].sort((a, b) => a - b));
+    const listed = STAGES.flatMap((s) => s.lessons);
+    expect(new Set(listed).size).toBe(listed.length);
   });
 
   describe.each(allLessons.flatMap((id) => LANGS.map((lang) => [id, lang] as const)))('%s (%s)', (id, lang) => {

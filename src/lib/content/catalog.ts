@@ -54,3 +54,41 @@ export function catalogName(kind: 'sims' | 'exercises', id: string, lang: Lang):
   if (kind === 'sims') return isSimId(id) ? SIMS[id][lang] : undefined;
   return isExerciseId(id) ? EXERCISES[id][lang] : undefined;
 }
+
+/**
+ * The course path: the syllabus's lessons grouped into stages, in the order a learner should take
+ * them. Every lesson in content/lessons must belong to a stage, and lesson `order`s must follow the
+ * stages (a content test checks both). Lessons not written yet are listed so the path is complete
+ * from day one; their planned orders are their position here: registry 1 … frameworks 6,
+ * timeouts 7 … circuit-breaking 10, distributed-transactions 11, messaging 12, decomposition 13,
+ * observability 14, security 15, api-evolution 16, production 17.
+ */
+export const STAGES = [
+  {
+    id: 'fundamentals',
+    title: { zh: '基础:发现、通信与配置', en: 'Fundamentals: discovery, communication, configuration' },
+    lessons: ['registry', 'rpc', 'communication', 'middleware', 'config', 'frameworks'],
+  },
+  {
+    id: 'resilience',
+    title: { zh: '韧性:超时、重试、限流与熔断', en: 'Resilience: timeouts, retries, rate limits, breakers' },
+    lessons: ['timeouts', 'retries', 'rate-limiting', 'circuit-breaking'],
+  },
+  {
+    id: 'consistency',
+    title: { zh: '数据一致性:事务、消息与拆分', en: 'Data consistency: transactions, messaging, decomposition' },
+    lessons: ['distributed-transactions', 'messaging', 'decomposition'],
+  },
+  {
+    id: 'operations',
+    title: { zh: '运维与演进:可观测性、安全与生产实践', en: 'Operations: observability, security, evolution, production' },
+    lessons: ['observability', 'security', 'api-evolution', 'production'],
+  },
+] as const satisfies readonly { id: string; title: Names; lessons: readonly string[] }[];
+
+export type StageId = (typeof STAGES)[number]['id'];
+
+/** The stage a lesson belongs to, or undefined for a lesson the path does not know. */
+export function stageOf(lessonId: string): (typeof STAGES)[number] | undefined {
+  return STAGES.find((s) => (s.lessons as readonly string[]).includes(lessonId));
+}

@@ -22,6 +22,7 @@ export const zh = {
   homeTitle: '课程地图',
   homeIntro: '为 Go 微服务面试做准备:读课程、玩模拟、写练习、做模拟面试,再用间隔重复把薄弱点补上。',
   progressSummary: '已读 {read} / {total} 课',
+  stageProgress: '{read}/{total}',
   lessonRead: '已读',
   lessonUnread: '未读',
   readingTime: '约 {minutes} 分钟',
@@ -93,6 +94,7 @@ export const en: Record<StringKey, string> = {
   homeIntro:
     'Prepare for Go microservice interviews: read the lessons, play with the simulations, solve the exercises, rehearse a mock interview, and let spaced repetition bring back what you missed.',
   progressSummary: '{read} of {total} lessons read',
+  stageProgress: '{read}/{total}',
   lessonRead: 'Read',
   lessonUnread: 'Not read',
   readingTime: '~{minutes} min',

@@ -483,6 +483,16 @@ const fractionParam: ParamSpec = {
 const threeInstances = (weights: readonly number[]): InstanceSpec[] =>
   weights.map((weight, i) => ({ id: `inst-${i + 1}`, weight, startMs: i * 100 }));
 
+/** The world most scenarios share: three equal instances, round robin, 10 calls/s over 1,000 users. */
+const STANDARD_WORLD = {
+  keepAliveFraction: 1 / 3,
+  balancer: 'round-robin',
+  instances: threeInstances([1, 1, 1]),
+  callsPerSecond: 10,
+  keySpace: 1000,
+  virtualNodes: 160,
+} as const satisfies Partial<WorldConfig>;
+
 
 const crashScenario = defineScenario({
   id: 'registry-crash-lease-expiry',
@@ -512,15 +522,13 @@ const crashScenario = defineScenario({
   ownFaults: (p) => [{ atMs: num(p, 'crashAtS') * 1000, kind: 'crash', instance: 'inst-2' }],
   execute(p, seed, faults) {
     const trace = runWorld({
+      ...STANDARD_WORLD,
       seed,
       durationMs: 60_000,
       ttlS: Math.round(num(p, 'ttlS')),
       keepAliveFraction: num(p, 'keepAliveFraction'),
       balancer: str(p, 'balancer') as BalancerKind,
       instances: threeInstances([3, 2, 1]),
-      callsPerSecond: 10,
-      keySpace: 1000,
-      virtualNodes: 160,
       faults,
     });
     const gone = departure(trace, 'inst-2', ['crash']);
@@ -566,18 +574,7 @@ const partitionScenario = defineScenario({
     { atMs: num(p, 'crashAtS') * 1000, kind: 'crash', instance: 'inst-2' },
   ],
   execute(p, seed, faults) {
-    const trace = runWorld({
-      seed,
-      durationMs: 60_000,
-      ttlS: Math.round(num(p, 'ttlS')),
-      keepAliveFraction: 1 / 3,
-      balancer: 'round-robin',
-      instances: threeInstances([1, 1, 1]),
-      callsPerSecond: 10,
-      keySpace: 1000,
-      virtualNodes: 160,
-      faults,
-    });
+    const trace = runWorld({ ...STANDARD_WORLD, seed, durationMs: 60_000, ttlS: Math.round(num(p, 'ttlS')), faults });
     const from = trace.find((e) => e.kind === 'partition')?.t ?? -1;
     const to = trace.find((e) => e.kind === 'heal' && e.t >= from)?.t ?? -1;
     const inPartition = (t: number) => from >= 0 && t >= from && (to < 0 || t < to);
@@ -639,18 +636,7 @@ const shutdownScenario = defineScenario({
     { atMs: num(p, 'stopAtS') * 1000, kind: 'crash', instance: 'inst-3' },
   ],
   execute(p, seed, faults) {
-    const trace = runWorld({
-      seed,
-      durationMs: 50_000,
-      ttlS: Math.round(num(p, 'ttlS')),
-      keepAliveFraction: 1 / 3,
-      balancer: 'round-robin',
-      instances: threeInstances([1, 1, 1]),
-      callsPerSecond: 10,
-      keySpace: 1000,
-      virtualNodes: 160,
-      faults,
-    });
+    const trace = runWorld({ ...STANDARD_WORLD, seed, durationMs: 50_000, ttlS: Math.round(num(p, 'ttlS')), faults });
     const graceful = departure(trace, 'inst-2', ['shutdown']);
     const crashed = departure(trace, 'inst-3', ['crash']);
     const delay = (d: Departure) => (d.removedAtMs >= 0 ? round1(d.removedAtMs - d.leftAtMs) : -1);
@@ -710,12 +696,11 @@ const joinScenario = defineScenario({
   ownFaults: (p) => [{ atMs: num(p, 'joinAtS') * 1000, kind: 'join', instance: JOINER, weight: Math.round(num(p, 'newWeight')) }],
   execute(p, seed, faults) {
     const trace = runWorld({
+      ...STANDARD_WORLD,
       seed,
       durationMs: 30_000,
       ttlS: 10,
-      keepAliveFraction: 1 / 3,
       balancer: str(p, 'balancer') as BalancerKind,
-      instances: threeInstances([1, 1, 1]),
       callsPerSecond: 50,
       keySpace: 200,
       virtualNodes: Math.round(num(p, 'virtualNodes')),

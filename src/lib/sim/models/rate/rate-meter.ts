@@ -56,6 +56,11 @@ export function checkEvents(n: number): void {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
 }
 
+/** Rejects a window that is not a positive integer of Nanos (the window algorithms' constructors). */
+export function checkWindow(window: Nanos): void {
+  if (!(window > 0) || !Number.isSafeInteger(window)) throw new RangeError(`window must be a positive integer of Nanos, got ${window}`);
+}
+
 /** Rejects a time that is not integer Nanos. */
 export function checkTime(t: Nanos): void {
   if (!Number.isSafeInteger(t)) throw new RangeError(`time must be an integer number of nanoseconds, got ${t}`);

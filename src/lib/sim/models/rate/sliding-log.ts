@@ -6,7 +6,7 @@
  */
 
 import type { Nanos } from '../../time.ts';
-import { checkEvents, checkTime, type Admission, type RateMeter } from './rate-meter.ts';
+import { checkEvents, checkTime, checkWindow, type Admission, type RateMeter } from './rate-meter.ts';
 
 interface Entry {
   t: Nanos;
@@ -23,7 +23,7 @@ export class SlidingLogMeter implements RateMeter {
     readonly limit: number,
     readonly window: Nanos,
   ) {
-    if (!(window > 0) || !Number.isSafeInteger(window)) throw new RangeError(`window must be a positive integer of Nanos, got ${window}`);
+    checkWindow(window);
   }
 
   get capacity(): number {

@@ -10,7 +10,7 @@
  */
 
 import type { Nanos } from '../../time.ts';
-import { checkEvents, checkTime, windowStartOf, type Admission, type RateMeter } from './rate-meter.ts';
+import { checkEvents, checkTime, checkWindow, windowStartOf, type Admission, type RateMeter } from './rate-meter.ts';
 
 export class SlidingWindowCounterMeter implements RateMeter {
   readonly kind = 'sliding-window-counter';
@@ -22,7 +22,7 @@ export class SlidingWindowCounterMeter implements RateMeter {
     readonly limit: number,
     readonly window: Nanos,
   ) {
-    if (!(window > 0) || !Number.isSafeInteger(window)) throw new RangeError(`window must be a positive integer of Nanos, got ${window}`);
+    checkWindow(window);
   }
 
   get capacity(): number {

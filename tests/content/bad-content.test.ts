@@ -34,7 +34,7 @@ describe('content validation', () => {
   it('reports an unknown frontmatter key at its line', async () => {
     const problems = await problemsAfter((s) => s.edit(ALPHA_EN, (t) => t.replace('order: 1', 'order: 1\nauthor: someone')));
     expect(problems).toEqual([
-      `content/${ALPHA_EN}:5: unknown key "author" (allowed: title, summary, order, tags, sims, exercises)`,
+      `content/${ALPHA_EN}:5: unknown key "author" (allowed: title, summary, order, tags, sims, exercises, terms)`,
     ]);
   });
 
@@ -128,6 +128,47 @@ describe('content validation', () => {
     });
     expect(problems).toEqual([
       `content/${ALPHA_EN}:${line}: image "https://example.com/x.png" must be a file of this site (an absolute path like /images/x.svg): nothing is loaded from another origin`,
+    ]);
+  });
+
+  it('reports a code block that differs between languages, but not a translated comment', async () => {
+    let line = 0;
+    const problems = await problemsAfter((s) => {
+      s.edit(ALPHA_ZH, (t) => t.replace('func main() {}', '// 入口:这条注释只在中文版里\nfunc main() {}'));
+      s.edit(ALPHA_EN, (t) => t.replace('func main() {}', 'func main() { println("x // not a comment") }'));
+      line = s.lineOf(ALPHA_EN, 'package main');
+    });
+    expect(problems).toEqual([
+      `content/${ALPHA_EN}:${line}: code block 1 differs from content/${ALPHA_ZH}:${line} (comments aside) at code line 2: "func main() { println(\"x // not a comment\") }" vs "func main() {}"`,
+    ]);
+  });
+
+  it('reports glossary terms that name a missing heading or differ between languages', async () => {
+    const term = (text: string, heading: string) =>
+      `terms:\n  - id: token-bucket\n    term: ${text}\n    heading: ${heading}\n    definition: A limiter that refills tokens at a fixed rate.\n`;
+    const problems = await problemsAfter((s) => {
+      s.edit(ALPHA_EN, (t) => t.replace('exercises: [token-bucket]\n', `exercises: [token-bucket]\n${term('token bucket', 'no-such-heading')}`));
+      s.edit(ALPHA_ZH, (t) => t.replace('exercises: [token-bucket]\n', `exercises: [token-bucket]\n${term('令牌桶', 'token-bucket')}`));
+    });
+    expect(problems).toContain(`content/${ALPHA_EN}:2: term "token-bucket" names unknown heading "no-such-heading"`);
+    expect(problems.some((p) => p.includes('terms differ from') && p.includes('token-bucket@no-such-heading'))).toBe(true);
+  });
+
+  it('collects the glossary from both languages', async () => {
+    scratch = scratchContent();
+    const term = (text: string, definition: string) =>
+      `terms:\n  - id: token-bucket\n    term: ${text}\n    heading: token-bucket\n    definition: ${definition}\n`;
+    scratch.edit(ALPHA_EN, (t) => t.replace('exercises: [token-bucket]\n', `exercises: [token-bucket]\n${term('token bucket', 'Refills tokens at a fixed rate.')}`));
+    scratch.edit(ALPHA_ZH, (t) => t.replace('exercises: [token-bucket]\n', `exercises: [token-bucket]\n${term('令牌桶', '按固定速率补充令牌。')}`));
+    const { problems, glossary } = await compileContent(scratch.root, scratch.dir);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(glossary).toEqual([
+      {
+        id: 'token-bucket',
+        lesson: 'alpha',
+        heading: 'token-bucket',
+        langs: { zh: { term: '令牌桶', definition: '按固定速率补充令牌。' }, en: { term: 'token bucket', definition: 'Refills tokens at a fixed rate.' } },
+      },
     ]);
   });
 });

@@ -21,6 +21,21 @@ export const lessonFrontmatterSchema = z.strictObject({
   exercises: z
     .array(z.string().refine(isExerciseId, { error: (issue) => `unknown exercise "${String(issue.input)}" (see src/lib/content/catalog.ts)` }))
     .default([]),
+  terms: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(kebab, 'term ids are English kebab-case, the same in both languages'),
+        term: z.string().trim().min(1, 'term must not be empty'),
+        heading: z.string().regex(kebab, 'heading is the id of a heading of this lesson'),
+        definition: z
+          .string()
+          .trim()
+          .min(1, 'definition must not be empty')
+          .max(200, 'a definition is one line of at most 200 characters')
+          .refine((d) => !d.includes('\n'), 'a definition is one line'),
+      }),
+    )
+    .default([]),
 });
 
 export type LessonFrontmatter = z.infer<typeof lessonFrontmatterSchema>;

@@ -27,6 +27,14 @@ export interface LessonMeta {
   langs: Record<Lang, LessonSummary>;
 }
 
+/** A glossary entry: a term a lesson tags in its frontmatter, in both languages, and where it is taught. */
+export interface GlossaryEntry {
+  id: string;
+  lesson: string;
+  heading: string;
+  langs: Record<Lang, { term: string; definition: string }>;
+}
+
 /** The compiled body of one lesson in one language, loaded lazily per page. */
 export interface LessonBody {
   html: string;

@@ -6,14 +6,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isExerciseId, isSimId } from '../catalog.ts';
 import { lessonFrontmatterSchema, parseYamlWithSchema, type LessonFrontmatter } from '../schema.ts';
-import { LANGS, type ContentProblem, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
+import { LANGS, type ContentProblem, type GlossaryEntry, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
 import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef } from './markdown.ts';
 import { checkDiagrams, type LocatedDiagram } from './mermaid-check.ts';
+import { isComparedLanguage, stripComments } from './code-compare.ts';
 
 export interface CompiledContent {
   lessons: LessonMeta[];
   /** Keyed by `${id}/${lang}`. */
   bodies: Map<string, LessonBody>;
+  /** Every tagged term of every lesson, sorted by its English term. */
+  glossary: GlossaryEntry[];
   problems: ContentProblem[];
 }
 
@@ -82,6 +85,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   problems.push(...checkLanguagesAgree(files));
   problems.push(...checkOrdersUnique(files));
   problems.push(...checkLinks(files));
+  problems.push(...checkTerms(files));
   problems.push(...(await checkDiagrams(diagrams)));
 
   const lessons: LessonMeta[] = [];
@@ -105,7 +109,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   }
   lessons.sort((a, b) => a.order - b.order);
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { lessons, bodies, problems };
+  return { lessons, bodies, glossary: buildGlossary(files), problems };
 }
 
 function summarize(lesson: LessonFile) {
@@ -166,8 +170,43 @@ function checkLanguagesAgree(files: Map<string, Partial<Record<Lang, LessonFile>
           message: `headings differ from ${first.file} at heading ${index + 1}: ${b[index] ?? '(none)'} vs ${a[index] ?? '(none)'}; both languages need the same headings and ids`,
         });
       }
+      problems.push(...checkCodeBlocksAgree(first, other));
     }
   }
+  return problems;
+}
+
+/** Both languages show the same code blocks in the same order; only comments (and `text` blocks) may differ. */
+function checkCodeBlocksAgree(first: LessonFile, other: LessonFile): ContentProblem[] {
+  const mine = first.compiled.codeBlocks;
+  const theirs = other.compiled.codeBlocks;
+  if (mine.length !== theirs.length) {
+    return [{
+      file: other.file,
+      line: theirs[Math.min(mine.length, theirs.length)]?.line ?? 1,
+      message: `${theirs.length} code blocks vs ${mine.length} in ${first.file}; both languages show the same code blocks`,
+    }];
+  }
+  const problems: ContentProblem[] = [];
+  mine.forEach((block, i) => {
+    const counterpart = theirs[i]!;
+    if (block.lang !== counterpart.lang) {
+      problems.push({ file: other.file, line: counterpart.line, message: `code block ${i + 1} is ${counterpart.lang} but ${block.lang} in ${first.file}:${block.line}` });
+      return;
+    }
+    if (!isComparedLanguage(block.lang)) return;
+    const a = stripComments(block.code, block.lang).split('\n');
+    const b = stripComments(counterpart.code, counterpart.lang).split('\n');
+    const at = a.findIndex((l, j) => l !== b[j]);
+    if (at !== -1 || a.length !== b.length) {
+      const j = at === -1 ? Math.min(a.length, b.length) : at;
+      problems.push({
+        file: other.file,
+        line: counterpart.line,
+        message: `code block ${i + 1} differs from ${first.file}:${block.line} (comments aside) at code line ${j + 1}: ${JSON.stringify(b[j] ?? '(end)')} vs ${JSON.stringify(a[j] ?? '(end)')}`,
+      });
+    }
+  });
   return problems;
 }
 
@@ -218,4 +257,63 @@ function checkLink(link: LinkRef, from: LessonFile, files: Map<string, Partial<R
     return `link to unknown heading "#${anchor}" in lesson "${id}"`;
   }
   return undefined;
+}
+
+/**
+ * Terms: each names a heading of its own lesson, the two languages tag the same term ids with the
+ * same headings, and a term id is defined by one lesson only (the glossary links to one place).
+ */
+function checkTerms(files: Map<string, Partial<Record<Lang, LessonFile>>>): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const owner = new Map<string, string>();
+  for (const [id, perLang] of files) {
+    const present = LANGS.map((l) => perLang[l]).filter((f): f is LessonFile => f?.frontmatter !== undefined);
+    for (const lesson of present) {
+      for (const term of lesson.frontmatter?.terms ?? []) {
+        if (!lesson.compiled.headings.some((h) => h.id === term.heading)) {
+          problems.push({ file: lesson.file, line: lesson.frontmatterLine, message: `term "${term.id}" names unknown heading "${term.heading}"` });
+        }
+      }
+    }
+    const [first, ...rest] = present;
+    if (!first) continue;
+    const key = (f: LessonFile) => (f.frontmatter?.terms ?? []).map((t) => `${t.id}@${t.heading}`).join(', ');
+    for (const other of rest) {
+      if (key(first) !== key(other)) {
+        problems.push({
+          file: other.file,
+          line: other.frontmatterLine,
+          message: `terms differ from ${first.file}: [${key(other)}] vs [${key(first)}]; both languages tag the same term ids and headings`,
+        });
+      }
+    }
+    for (const term of first.frontmatter?.terms ?? []) {
+      const taken = owner.get(term.id);
+      if (taken && taken !== id) {
+        problems.push({ file: first.file, line: first.frontmatterLine, message: `term "${term.id}" is already defined by lesson "${taken}"` });
+      } else {
+        owner.set(term.id, id);
+      }
+    }
+  }
+  return problems;
+}
+
+function buildGlossary(files: Map<string, Partial<Record<Lang, LessonFile>>>): GlossaryEntry[] {
+  const entries = new Map<string, GlossaryEntry>();
+  for (const [lesson, perLang] of files) {
+    const zh = perLang.zh?.frontmatter?.terms ?? [];
+    const en = perLang.en?.frontmatter?.terms ?? [];
+    for (const term of zh) {
+      const english = en.find((t) => t.id === term.id);
+      if (!english || entries.has(term.id)) continue;
+      entries.set(term.id, {
+        id: term.id,
+        lesson,
+        heading: term.heading,
+        langs: { zh: { term: term.term, definition: term.definition }, en: { term: english.term, definition: english.definition } },
+      });
+    }
+  }
+  return [...entries.values()].sort((a, b) => a.langs.en.term.localeCompare(b.langs.en.term, 'en'));
 }

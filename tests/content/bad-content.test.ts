@@ -139,7 +139,7 @@ describe('content validation', () => {
       line = s.lineOf(ALPHA_EN, 'package main');
     });
     expect(problems).toEqual([
-      `content/${ALPHA_EN}:${line}: code block 1 differs from content/${ALPHA_ZH}:${line} (comments aside) at code line 2: "func main() { println(\"x // not a comment\") }" vs "func main() {}"`,
+      `content/${ALPHA_EN}:${line}: code block 1 differs from content/${ALPHA_ZH}:${line} (comments aside) at code line 2: ${JSON.stringify('func main() { println("x // not a comment") }')} vs "func main() {}"`,
     ]);
   });
 

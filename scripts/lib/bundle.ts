@@ -1,53 +1,40 @@
 /**
- * Reads Vite's build manifest to find what a page loads before anything lazy: the entry chunk and its
- * static imports, transitively. Shared by the budget test and `npm run bench`.
+ * Bundles one entry into a single self-contained file with rolldown (the bundler inside Vite 8).
+ *
+ * Two things need exactly one file: the sandbox worker, whose source is posted into an opaque-origin
+ * iframe and started from a Blob URL (it cannot import anything by URL), and the live-lab program
+ * mounted into a WebContainer without `npm install`. Vite's own worker build splits chunks and, in
+ * dev, serves modules one by one, so neither fits; one small rolldown call does, the same way in the
+ * dev server, the build, the tests and the bench.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { rolldown } from 'rolldown';
 
-interface ManifestChunk {
-  file: string;
-  src?: string;
-  name?: string;
-  isEntry?: boolean;
-  isDynamicEntry?: boolean;
-  imports?: string[];
-  dynamicImports?: string[];
-  css?: string[];
+export interface SingleFileOptions {
+  entry: string;
+  /** `node` keeps `node:` imports external (the live labs); `browser` allows none (the worker). */
+  platform: 'node' | 'browser';
+  format: 'esm' | 'iife';
+  minify?: boolean;
 }
 
-export interface InitialChunk {
-  key: string;
-  file: string;
-  src?: string | undefined;
-  bytes: number;
-  gzipBytes: number;
-}
-
-export function readManifest(distDir: string): Record<string, ManifestChunk> {
-  return JSON.parse(readFileSync(join(distDir, '.vite', 'manifest.json'), 'utf8'));
-}
-
-export function initialChunks(distDir: string, entry = 'index.html'): InitialChunk[] {
-  const manifest = readManifest(distDir);
-  const seen = new Set<string>();
-  const out: InitialChunk[] = [];
-  const visit = (key: string) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    const chunk = manifest[key];
-    if (!chunk) throw new Error(`manifest has no chunk "${key}"`);
-    const code = readFileSync(join(distDir, chunk.file));
-    out.push({ key, file: chunk.file, src: chunk.src, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length });
-    for (const imported of chunk.imports ?? []) visit(imported);
-  };
-  visit(entry);
-  return out;
-}
-
-export function lazyChunkSources(distDir: string): string[] {
-  return Object.values(readManifest(distDir))
-    .filter((c) => c.isDynamicEntry)
-    .map((c) => c.src ?? c.file);
+export async function bundleSingleFile(options: SingleFileOptions): Promise<string> {
+  const bundle = await rolldown({
+    input: options.entry,
+    platform: options.platform,
+    external: options.platform === 'node' ? [/^node:/] : [],
+    logLevel: 'warn',
+  });
+  try {
+    const { output } = await bundle.generate({
+      format: options.format,
+      codeSplitting: false,
+      minify: options.minify ?? false,
+      sourcemap: false,
+    });
+    const chunks = output.filter((o) => o.type === 'chunk');
+    if (chunks.length !== 1 || !chunks[0]) throw new Error(`${options.entry}: expected one chunk, got ${chunks.length}`);
+    return chunks[0].code;
+  } finally {
+    await bundle.close();
+  }
 }

@@ -5,3 +5,12 @@ declare module 'virtual:content' {
   export const lessons: LessonMeta[];
   export function loadLessonBody(id: string, lang: Lang): Promise<LessonBody | undefined>;
 }
+
+declare module 'virtual:runtime-assets' {
+  /** The sandbox iframe's page. */
+  export const sandboxRunnerUrl: string;
+  /** The single-file worker bundle posted into the sandbox. */
+  export const sandboxWorkerUrl: string;
+  /** The live-lab Node bundle for the WebContainer, or null when the checkout has no live lab. */
+  export const labBundleUrl: string | null;
+}

@@ -10,6 +10,8 @@ import { findSection, type SectionId } from './sections';
 export type Route =
   | { page: 'home' }
   | { page: 'lesson'; id: string }
+  | { page: 'sims' }
+  | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
@@ -33,6 +35,7 @@ export function parseRoute(pathname: string): Route {
   if (rest.length > 0) return { page: 'not-found', path };
   if (head === 'lessons' && id) return { page: 'lesson', id };
   if (head === 'lessons') return { page: 'home' };
+  if (head === 'sims') return id ? { page: 'sim', id } : { page: 'sims' };
   const section = head === undefined ? undefined : findSection(head);
   if (section) {
     if (!id) return { page: 'coming', section: section.id };

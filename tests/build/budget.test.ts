@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { initialChunks, lazyChunkSources } from '../../scripts/lib/bundle';
+import { initialChunks, lazyChunkSources } from '../../scripts/lib/manifest';
 import { contentSecurityPolicy } from '../../vite.config';
 
 const distDir = inject('distDir');

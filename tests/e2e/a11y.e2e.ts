@@ -16,17 +16,23 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
   const browser = useBrowser();
 
   for (const theme of ['light', 'dark'] as const) {
-    it(`has no violations on the course map, every lesson and settings in the ${theme} theme`, async () => {
+    it(`has no violations on the course map, every lesson, settings and every lab in the ${theme} theme`, async () => {
       const lessonPaths = browser.content().lessons.map((l) => `/lessons/${l.id}`);
       const { page } = await browser.open('/', { colorScheme: theme, locale: theme === 'light' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const report: string[] = [];
-      for (const path of ['/', ...lessonPaths, '/settings', '/sims']) {
+      const labPaths = ['registry', 'rpc', 'breaker', 'limiter', 'saga'].map((id) => `/sims/${id}`);
+      for (const path of ['/', ...lessonPaths, '/settings', '/sims', ...labPaths]) {
         await page.goto(path);
         await page.locator('main h1').first().waitFor();
         if (path.startsWith('/lessons')) {
           await page.locator('figure[data-rendered]').first().waitFor({ timeout: 20_000 });
           // Open every follow-up so that their answers are checked too.
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+        }
+        if (path.startsWith('/sims/')) {
+          // A lab page: its run came back from the worker and its diagram and charts are drawn.
+          await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 20_000 });
+          await page.locator('figure.chart').first().waitFor();
         }
         await waitForFontsToSettle(page);
         await page.addScriptTag({ content: axeSource });

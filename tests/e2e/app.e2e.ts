@@ -241,10 +241,10 @@ describeInBrowser('the app in Chromium', () => {
   });
 
   it('shows "coming" placeholders for the sections still to be built, and a not-found page', async () => {
-    const { page } = await browser.open('/sims/breaker', { locale: 'en-US' });
+    const { page } = await browser.open('/exercises/token-bucket', { locale: 'en-US' });
     await expect.poll(() => page.getByTestId('coming').textContent()).toContain('Coming soon');
-    await expect.poll(() => page.locator('main h1').textContent()).toBe('Circuit breaker simulation');
-    for (const path of ['/exercises/token-bucket', '/quiz', '/interview', '/review']) {
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Token bucket limiter');
+    for (const path of ['/quiz', '/interview', '/review']) {
       await page.goto(path);
       await expect.poll(() => page.getByTestId('coming').textContent(), { message: path }).toContain('Coming soon');
     }

@@ -340,3 +340,25 @@ describe('registry-join-rebalance', () => {
     expect(JSON.stringify(scenario.run({ virtualNodes: 10_000, newWeight: 0 }))).toBe(JSON.stringify(scenario.run({ virtualNodes: 320, newWeight: 1 })));
   });
 });
+
+describe('restarting a crashed instance', () => {
+  const scenario = byId('registry-crash-lease-expiry');
+
+  it('registers again with a new lease, reaches every client through the watch, and takes calls again', () => {
+    const r = scenario.run({}, { faults: [{ atMs: 25_000, kind: 'restart', instance: 'inst-2' }] });
+    const registered = r.trace.filter((e) => e.kind === 'registered' && e.instance === 'inst-2');
+    expect(registered.map((e) => e.t)).toEqual([100, 25_000]);
+    expect(registered[1]!.lease).not.toBe(registered[0]!.lease);
+    for (const client of CLIENTS) {
+      const back = first(r, 'view', (e) => e.client === client && e.t >= 25_000 && Array.isArray(e.instances) && e.instances.includes('inst-2'))!;
+      expect(back).toBeDefined();
+      expect(calls(r, (e) => e.client === client && e.instance === 'inst-2' && e.t > back.t && e.ok === true).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses to restart an instance that is running', () => {
+    const r = scenario.run({}, { faults: [{ atMs: 5000, kind: 'restart', instance: 'inst-1' }] });
+    expect(first(r, 'fault-ignored')).toMatchObject({ t: 5000, fault: 'restart', reason: 'instance "inst-1" is not stopped' });
+  });
+});
+

@@ -28,13 +28,15 @@
  * - `call` {client, instance, key, ok, error?}: one request, when it is sent.
  * - `no-instance` {client, error}: a request found nothing to call.
  * - `sample` {calls: {instance: n}, failed}: every second, the calls sent in the second before.
- * - `crash` {instance}, `shutdown` {instance, how, drainMs}, `exit` {instance}, `join` {instance, weight}.
+ * - `crash` {instance}, `shutdown` {instance, how, drainMs}, `exit` {instance}, `join` {instance, weight},
+ *   `restart` {instance, weight}.
  * - `partition` {clients, instances} / `heal` {clients, instances}: who lost / regained etcd.
  * - `fault-ignored` {fault, reason}: a fault that named an unknown or stopped instance, or an unknown kind.
  *
  * Faults (`scenario.faults`, moved by the parameters, plus `options.faults`), times in ms:
  * `{atMs, kind: 'crash', instance}`, `{atMs, kind: 'stop', instance, how?: 'revoke' | 'delete',
- * drainMs?}` (graceful), `{atMs, kind: 'join', instance, weight?}`, `{atMs, kind: 'partition',
+ * drainMs?}` (graceful), `{atMs, kind: 'join', instance, weight?}`, `{atMs, kind: 'restart', instance,
+ * weight?}` (a crashed or stopped instance starts again: a new process, so a new lease), `{atMs, kind: 'partition',
  * clients?, instances?, durationMs?}` (without lists: every client) and `{atMs, kind: 'heal', clients?, instances?}`.
  */
 import { Simulator, type EventId, type TraceEvent } from '../kernel.ts';
@@ -355,6 +357,14 @@ function runWorld(cfg: WorldConfig): TraceEvent[] {
         if (id === '' || instances.has(id)) return ignore(fault, `instance "${id}" exists or has no name`);
         const weight = typeof fault.weight === 'number' && Number.isInteger(fault.weight) && fault.weight > 0 ? fault.weight : 1;
         sim.emit('join', { instance: id, weight });
+        startInstance(id, weight);
+        return;
+      }
+      case 'restart': {
+        if (!inst || inst.server.state === 'running' || inst.serving) return ignore(fault, `instance "${id}" is not stopped`);
+        const weight = typeof fault.weight === 'number' && Number.isInteger(fault.weight) && fault.weight > 0 ? fault.weight : 1;
+        instances.delete(id);
+        sim.emit('restart', { instance: id, weight });
         startInstance(id, weight);
         return;
       }

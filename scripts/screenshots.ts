@@ -25,6 +25,11 @@ const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'ligh
   { name: 'diagram-en-light', path: '/lessons/registry#ap-vs-cp', lang: 'en-US', theme: 'light' },
   { name: 'followups-zh-dark', path: '/lessons/rate-limiting#follow-ups', lang: 'zh-CN', theme: 'dark' },
   { name: 'settings-en-light', path: '/settings', lang: 'en-US', theme: 'light' },
+  { name: 'glossary-zh-light', path: '/glossary', lang: 'zh-CN', theme: 'light' },
+  ...(['registry', 'rpc', 'breaker', 'limiter', 'saga'] as const).flatMap((id) => [
+    { name: `lab-${id}-en-light`, path: `/sims/${id}`, lang: 'en-US' as const, theme: 'light' as const },
+    { name: `lab-${id}-zh-dark`, path: `/sims/${id}`, lang: 'zh-CN' as const, theme: 'dark' as const },
+  ]),
 ];
 try {
   for (const shot of shots) {
@@ -37,8 +42,17 @@ try {
       await page.locator('figure[data-rendered]').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
       await page.waitForTimeout(300);
     }
+    if (shot.path.startsWith('/sims/')) {
+      // Played to 40% of the run, so the charts, the diagram's marks and the log all show something.
+      await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 30_000 });
+      await page.getByTestId('timeline').evaluate((input: HTMLInputElement) => {
+        input.value = String(Number(input.max) * 0.4);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForTimeout(500);
+    }
     await waitForFontsToSettle(page);
-    await page.screenshot({ path: resolve(outDir, `${shot.name}.png`) });
+    await page.screenshot({ path: resolve(outDir, `${shot.name}.png`), fullPage: shot.path.startsWith('/sims/') });
     await context.close();
     console.log(`${shot.name}.png`);
   }

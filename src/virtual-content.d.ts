@@ -6,6 +6,12 @@ declare module 'virtual:content' {
   export function loadLessonBody(id: string, lang: Lang): Promise<LessonBody | undefined>;
 }
 
+declare module 'virtual:content/glossary' {
+  type GlossaryEntry = import('./lib/content/types').GlossaryEntry;
+  /** Every term the lessons tag, sorted by its English form. */
+  export const glossary: GlossaryEntry[];
+}
+
 declare module 'virtual:runtime-assets' {
   /** The sandbox iframe's page. */
   export const sandboxRunnerUrl: string;

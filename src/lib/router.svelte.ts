@@ -11,6 +11,7 @@ export type Route =
   | { page: 'home' }
   | { page: 'lesson'; id: string }
   | { page: 'sims' }
+  | { page: 'glossary' }
   | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
@@ -29,6 +30,7 @@ export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'home' };
   if (path === '/settings') return { page: 'settings' };
+  if (path === '/glossary') return { page: 'glossary' };
   const parts = path.split('/').slice(1).map(safeDecode);
   if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   const [head, id, ...rest] = parts as string[];

@@ -131,3 +131,21 @@ describeInBrowser('simulation labs', () => {
     expect(longTasks.every((d) => Number.isFinite(d))).toBe(true);
   });
 });
+
+describeInBrowser('glossary', () => {
+  const browser = useBrowser();
+
+  it('lists the lessons\' tagged terms in both languages, filters them, and links to the teaching heading', async () => {
+    const terms = browser.content().glossary;
+    expect(terms.length).toBeGreaterThan(50);
+    const { page, errors } = await browser.open('/glossary', { locale: 'en-US' });
+    await expect.poll(() => page.locator('[data-testid=glossary] tbody tr').count()).toBe(terms.length);
+    await page.getByTestId('glossary-filter').fill('令牌桶');
+    await expect.poll(() => page.locator('[data-testid=glossary] tbody tr').count()).toBeGreaterThan(0);
+    const row = page.locator('#term-token-bucket');
+    await expect.poll(() => row.textContent()).toMatch(/token bucket/i);
+    await row.getByRole('link').click();
+    await expect.poll(() => page.evaluate(() => location.pathname + location.hash)).toBe('/lessons/rate-limiting#token-bucket');
+    expect(errors).toEqual([]);
+  });
+});

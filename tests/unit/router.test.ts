@@ -12,6 +12,7 @@ describe('parseRoute', () => {
     ['/lessons/rate-limiting/', { page: 'lesson', id: 'rate-limiting' }],
     ['/settings', { page: 'settings' }],
     ['/sims', { page: 'sims' }],
+    ['/glossary', { page: 'glossary' }],
     ['/sims/breaker', { page: 'sim', id: 'breaker' }],
     ['/exercises/token-bucket', { page: 'coming', section: 'exercises', id: 'token-bucket' }],
     ['/quiz', { page: 'coming', section: 'quiz' }],

@@ -119,6 +119,15 @@ export const zh = {
   reasonUnsupported: '不支持的浏览器(unsupported browser)',
   reasonBootTimeout: 'WebContainer 在 {seconds} 秒内没有启动:离线或被拦截',
   reasonBootFailed: 'WebContainer 启动失败:{message}',
+  navGlossary: '术语表',
+  glossaryTitle: '术语表',
+  glossaryIntro: '课程中标注的 {count} 个术语:中英文对照、一句话定义,以及讲解它的章节。',
+  glossaryFilter: '筛选',
+  glossaryTermZh: '中文',
+  glossaryTermEn: '英文',
+  glossaryDefinition: '定义',
+  glossaryLesson: '出处',
+  glossaryNone: '没有匹配的术语。',
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -244,4 +253,13 @@ export const en: Record<StringKey, string> = {
   reasonUnsupported: 'unsupported browser',
   reasonBootTimeout: 'WebContainer did not boot within {seconds} s: offline or blocked',
   reasonBootFailed: 'WebContainer failed to boot: {message}',
+  navGlossary: 'Glossary',
+  glossaryTitle: 'Glossary',
+  glossaryIntro: 'The {count} terms the lessons tag: Chinese and English, a one-line definition, and the section that teaches each.',
+  glossaryFilter: 'Filter',
+  glossaryTermZh: 'Chinese',
+  glossaryTermEn: 'English',
+  glossaryDefinition: 'Definition',
+  glossaryLesson: 'Taught in',
+  glossaryNone: 'No term matches.',
 };

@@ -4,6 +4,7 @@
  * - `virtual:content` exports the lesson index (metadata only) and a loader that imports one
  *   lesson body on demand;
  * - `virtual:content/lesson/<id>/<lang>` exports one compiled body, each its own lazy chunk.
+ * - `virtual:content/glossary` exports the glossary (the lessons' tagged terms), loaded by its page.
  * Any content problem fails the build with every `file:line: message`; in dev it shows in the
  * error overlay and clears when the file is fixed.
  */
@@ -14,6 +15,7 @@ import { compileContent, type CompiledContent } from './compile.ts';
 
 const INDEX_ID = 'virtual:content';
 const LESSON_PREFIX = 'virtual:content/lesson/';
+const GLOSSARY_ID = 'virtual:content/glossary';
 const RESOLVED = '\0';
 
 export class ContentError extends Error {
@@ -70,7 +72,7 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       devServer.watcher.on('unlink', onChange);
     },
     resolveId(id) {
-      if (id === INDEX_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
+      if (id === INDEX_ID || id === GLOSSARY_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
       return undefined;
     },
     async load(id) {
@@ -78,6 +80,7 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       const content = await current();
       const virtualId = id.slice(RESOLVED.length);
       if (virtualId === INDEX_ID) return indexModule(content);
+      if (virtualId === GLOSSARY_ID) return `export const glossary = ${JSON.stringify(content.glossary)};`;
       const key = virtualId.slice(LESSON_PREFIX.length);
       const body = content.bodies.get(key);
       if (!body) throw new Error(`no compiled lesson body for "${key}"`);

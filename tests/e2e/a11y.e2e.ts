@@ -46,6 +46,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
         }
       }
       expect(report).toEqual([]);
-    });
+      // Seventeen lessons, five labs and more, each rendered and scanned: minutes, not seconds.
+    }, 600_000);
   }
 });

@@ -149,3 +149,18 @@ describeInBrowser('glossary', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describeInBrowser('the sandbox watchdog', () => {
+  const browser = useBrowser();
+
+  it('restarts the sandbox when a run overruns its time limit, and the page stays responsive', async () => {
+    // A 1 ms limit makes every run overrun: the watchdog removes the iframe (ending its worker) and
+    // the next request starts a fresh sandbox, which overruns again.
+    const { page } = await browser.open('/sims/breaker?sandboxTimeoutMs=1', { locale: 'en-US' });
+    await expect.poll(() => page.locator('.notice-error').textContent(), { timeout: 20_000 }).toContain('did not finish within 1 ms; the sandbox was restarted');
+    await expect.poll(() => page.locator('.notice-warning').first().textContent()).toContain('The watchdog restarted the sandbox');
+    expect(await page.locator('iframe.runtime-sandbox').count()).toBeLessThanOrEqual(1);
+    // The main thread is free: the page answers at once.
+    expect(await page.evaluate(() => document.title)).toContain('Go Microservices Interview Lab');
+  });
+});

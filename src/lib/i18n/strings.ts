@@ -119,7 +119,6 @@ export const zh = {
   reasonUnsupported: '不支持的浏览器(unsupported browser)',
   reasonBootTimeout: 'WebContainer 在 {seconds} 秒内没有启动:离线或被拦截',
   reasonBootFailed: 'WebContainer 启动失败:{message}',
-  navGlossary: '术语表',
   glossaryTitle: '术语表',
   glossaryIntro: '课程中标注的 {count} 个术语:中英文对照、一句话定义,以及讲解它的章节。',
   glossaryFilter: '筛选',
@@ -128,6 +127,8 @@ export const zh = {
   glossaryDefinition: '定义',
   glossaryLesson: '出处',
   glossaryNone: '没有匹配的术语。',
+  labLessonSection: '读课程中的这一节',
+  homeGlossaryLink: '术语表:中英文对照的课程术语',
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -253,7 +254,6 @@ export const en: Record<StringKey, string> = {
   reasonUnsupported: 'unsupported browser',
   reasonBootTimeout: 'WebContainer did not boot within {seconds} s: offline or blocked',
   reasonBootFailed: 'WebContainer failed to boot: {message}',
-  navGlossary: 'Glossary',
   glossaryTitle: 'Glossary',
   glossaryIntro: 'The {count} terms the lessons tag: Chinese and English, a one-line definition, and the section that teaches each.',
   glossaryFilter: 'Filter',
@@ -262,4 +262,6 @@ export const en: Record<StringKey, string> = {
   glossaryDefinition: 'Definition',
   glossaryLesson: 'Taught in',
   glossaryNone: 'No term matches.',
+  labLessonSection: 'Read the lesson section',
+  homeGlossaryLink: 'Glossary: every term the lessons teach, in Chinese and English',
 };

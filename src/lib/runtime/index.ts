@@ -18,6 +18,7 @@ export function workerRuntime(): WorkerRuntime {
   worker ??= new WorkerRuntime({
     runnerUrl: sandboxRunnerUrl,
     workerUrl: sandboxWorkerUrl,
+    timeoutMs: sandboxTimeoutMs(),
     onRestart: (reason) => {
       for (const listener of restartListeners) listener(reason);
     },
@@ -54,4 +55,13 @@ export function describeFallback(reason: FallbackReason, t: (key: StringKey, var
 export function webContainerBootTimeoutMs(search = location.search): number {
   const asked = Number(new URLSearchParams(search).get('wcBootTimeoutMs'));
   return Number.isFinite(asked) && asked >= 1000 && asked <= 120_000 ? asked : 30_000;
+}
+
+/**
+ * The time limit of one sandbox request: 10 s, or `?sandboxTimeoutMs=` (1 ms–60 s) for a slow machine,
+ * and for the end-to-end test that makes every run overrun to watch the watchdog restart the sandbox.
+ */
+export function sandboxTimeoutMs(search = location.search): number {
+  const asked = Number(new URLSearchParams(search).get('sandboxTimeoutMs'));
+  return Number.isFinite(asked) && asked >= 1 && asked <= 60_000 ? asked : 10_000;
 }

@@ -264,7 +264,7 @@ function installFences(md: MarkdownIt, highlighter: Highlighter): void {
     env.codeBlocks.push({ lang, info, code: token.content, line: firstLine });
     const shikiLang = lang === 'ts' ? 'typescript' : lang === 'sh' ? 'bash' : lang;
     if (!(SHIKI_LANGS as readonly string[]).includes(shikiLang)) {
-      return `<pre class="code" data-lang="${md.utils.escapeHtml(lang)}"><code>${md.utils.escapeHtml(token.content)}</code></pre>\n`;
+      return `<pre class="code" data-lang="${md.utils.escapeHtml(lang)}" tabindex="0"><code>${md.utils.escapeHtml(token.content)}</code></pre>\n`;
     }
     const html = highlighter.codeToHtml(token.content.replace(/\n$/, ''), {
       lang: shikiLang,

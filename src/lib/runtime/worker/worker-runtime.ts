@@ -31,7 +31,7 @@ export class SandboxTimeoutError extends Error {
 }
 
 function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** A request without its id: distributes Omit over the union, so each variant keeps its fields. */

@@ -14,6 +14,7 @@
  * Anything else after `go` is an error, so a typo cannot turn a check off.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { run } from './run.ts';
@@ -108,11 +109,38 @@ function goFile(root: string, block: GoBlock): string {
   return block.kind === 'decls' ? `${header}${at}\n${block.code}\n` : `${header}func _() {\n${at}\n${block.code}\n}\n`;
 }
 
-export async function checkSnippets(root: string): Promise<SnippetResult> {
-  const files = snippetSources(root);
+/**
+ * The `code` of the quiz's code-reading questions (content/quiz/*.yaml): complete Go files, checked
+ * like a lesson's blocks. A block scalar (`code: |`) starts on the line after its key, as a fence does.
+ */
+export function quizGoBlocks(root: string): { files: string[]; blocks: GoBlock[] } {
+  const dir = join(root, 'content', 'quiz');
+  const files: string[] = [];
   const blocks: GoBlock[] = [];
+  if (!existsSync(dir)) return { files, blocks };
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const file = relative(root, join(dir, name));
+    files.push(file);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(readFileSync(join(dir, name), 'utf8'), { lineCounter });
+    const questions = doc.get('questions', true);
+    if (!isSeq(questions)) continue;
+    for (const item of questions.items) {
+      if (!isMap(item)) continue;
+      const code = item.get('code', true);
+      if (!isScalar(code) || typeof code.value !== 'string' || !code.range) continue;
+      blocks.push({ file, line: lineCounter.linePos(code.range[0]).line, kind: 'file', imports: [], code: code.value });
+    }
+  }
+  return { files, blocks };
+}
+
+export async function checkSnippets(root: string): Promise<SnippetResult> {
+  const quiz = quizGoBlocks(root);
+  const files = [...snippetSources(root), ...quiz.files];
+  const blocks: GoBlock[] = [...quiz.blocks];
   const problems: string[] = [];
-  for (const file of files) {
+  for (const file of files.filter((f) => f.endsWith('.md'))) {
     const extracted = extractGoBlocks(file, readFileSync(join(root, file), 'utf8'));
     blocks.push(...extracted.blocks);
     problems.push(...extracted.problems);

@@ -40,9 +40,58 @@ export const lessonFrontmatterSchema = z.strictObject({
 
 export type LessonFrontmatter = z.infer<typeof lessonFrontmatterSchema>;
 
+const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+
+/** One language's text of a quiz question. Which keys are needed depends on the type (checked in quiz.ts). */
+const quizTextSchema = z.strictObject({
+  prompt: text('prompt'),
+  /** single, multiple, code: the options, in the same order in both languages. */
+  choices: z.array(text('a choice')).min(2, 'at least two choices').optional(),
+  /** ordering: the items in their correct order (the UI shuffles them). */
+  items: z.array(text('an item')).min(3, 'at least three items to order').optional(),
+  explanation: text('explanation'),
+  /** open: what a strong answer says, and the key points the learner ticks off. */
+  modelAnswer: text('modelAnswer').optional(),
+  rubric: z.array(text('a rubric point')).min(2, 'at least two rubric points').optional(),
+});
+
+export const QUIZ_TYPES = ['single', 'multiple', 'true-false', 'ordering', 'code', 'numeric', 'open'] as const;
+
+export const quizQuestionSchema = z.strictObject({
+  id: z.string().regex(kebab, 'question ids are kebab-case'),
+  type: z.enum(QUIZ_TYPES),
+  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  /** More specific tags; the file's topic is every question's first tag. */
+  tags: z.array(z.string().regex(kebab, 'tags are kebab-case')).default([]),
+  /** The lesson section that teaches it: `/lessons/<id>#<heading>`. */
+  lesson: z.string().regex(/^\/lessons\/[a-z0-9-]+#[a-z0-9-]+$/, 'lesson is /lessons/<id>#<heading>'),
+  /** Questions an interviewer asks next (ids in any quiz file). */
+  followUps: z.array(z.string().regex(kebab)).default([]),
+  /** code: a complete Go file (checked by `npm run test:go`). */
+  code: z.string().min(1).optional(),
+  /** single, code: the index of the right choice; multiple: the indexes; true-false: the truth; numeric: the number. */
+  answer: z.union([z.number(), z.array(z.number().int().min(0)), z.boolean()]).optional(),
+  /** numeric: how far from `answer` still counts as right (0 for an exact count). */
+  tolerance: z.number().min(0).optional(),
+  unit: z.string().optional(),
+  zh: quizTextSchema,
+  en: quizTextSchema,
+});
+
+export const quizFileSchema = z.strictObject({
+  /** The syllabus topic: a lesson id. */
+  topic: z.string().regex(kebab, 'topic is a lesson id'),
+  questions: z.array(quizQuestionSchema).min(1, 'a quiz file has at least one question'),
+});
+
+export type QuizQuestionInput = z.infer<typeof quizQuestionSchema>;
+export type QuizFileInput = z.infer<typeof quizFileSchema>;
+
 export interface ParsedYaml<T> {
   value?: T;
   problems: ContentProblem[];
+  /** The line of the node at `path` (the document's first line when there is none). */
+  lineOf?: (path: (string | number)[]) => number;
 }
 
 /**
@@ -66,13 +115,17 @@ export function parseYamlWithSchema<T>(
     };
   }
 
+  const lineOf = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true) as YamlNode | undefined;
+    return node?.range ? lineAt(node.range[0]) : firstLine;
+  };
   const result = schema.safeParse(doc.toJS() ?? {});
-  if (result.success) return { value: result.data, problems: [] };
+  if (result.success) return { value: result.data, problems: [], lineOf };
 
   const problems = result.error.issues.map((issue): ContentProblem => {
     if (issue.code === 'unrecognized_keys') {
-      const keyNode = findKeyNode(doc.contents, issue.path, issue.keys[0]);
-      const allowed = Object.keys(schemaShape(schema)).join(', ');
+      const keyNode = findKeyNode(doc.getIn(issue.path as (string | number)[], true) ?? doc.contents, issue.keys[0]);
+      const allowed = Object.keys(shapeAt(schema, issue.path)).join(', ');
       return {
         file,
         line: keyNode?.range ? lineAt(keyNode.range[0]) : firstLine,
@@ -91,17 +144,24 @@ export function parseYamlWithSchema<T>(
   return { problems };
 }
 
-function findKeyNode(root: unknown, path: PropertyKey[], key: string | undefined): YamlNode | undefined {
-  let node = root;
-  for (const segment of path) {
-    if (!isMap(node)) return undefined;
-    node = node.get(segment as string, true);
-  }
+function findKeyNode(node: unknown, key: string | undefined): YamlNode | undefined {
   if (!isMap(node) || key === undefined) return undefined;
   const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
   return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
-function schemaShape(schema: z.ZodType): Record<string, unknown> {
-  return schema instanceof z.ZodObject ? schema.shape : {};
+/** The keys an object schema allows at `path` (through arrays, optionals and defaults). */
+function shapeAt(schema: z.ZodType, path: PropertyKey[]): Record<string, unknown> {
+  let current: unknown = schema;
+  const unwrap = () => {
+    while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
+  };
+  for (const segment of path) {
+    unwrap();
+    if (current instanceof z.ZodArray && typeof segment === 'number') current = current.element;
+    else if (current instanceof z.ZodObject) current = (current.shape as Record<string, unknown>)[String(segment)];
+    else return {};
+  }
+  unwrap();
+  return current instanceof z.ZodObject ? current.shape : {};
 }

@@ -10,6 +10,7 @@ import { LANGS, type ContentProblem, type GlossaryEntry, type Lang, type LessonB
 import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef } from './markdown.ts';
 import { checkDiagrams, type LocatedDiagram } from './mermaid-check.ts';
 import { isComparedLanguage, stripComments } from './code-compare.ts';
+import { compileQuiz, type QuizQuestion } from './quiz.ts';
 
 export interface CompiledContent {
   lessons: LessonMeta[];
@@ -17,6 +18,8 @@ export interface CompiledContent {
   bodies: Map<string, LessonBody>;
   /** Every tagged term of every lesson, sorted by its English term. */
   glossary: GlossaryEntry[];
+  /** Every quiz question of content/quiz, in file order. */
+  quiz: QuizQuestion[];
   problems: ContentProblem[];
 }
 
@@ -86,6 +89,8 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   problems.push(...checkOrdersUnique(files));
   problems.push(...checkLinks(files));
   problems.push(...checkTerms(files));
+  const quiz = compileQuiz(contentDir, rel, (lesson, lang) => files.get(lesson)?.[lang]?.compiled.headings);
+  problems.push(...quiz.problems);
   problems.push(...(await checkDiagrams(diagrams)));
 
   const lessons: LessonMeta[] = [];
@@ -109,7 +114,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   }
   lessons.sort((a, b) => a.order - b.order);
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { lessons, bodies, glossary: buildGlossary(files), problems };
+  return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, problems };
 }
 
 function summarize(lesson: LessonFile) {

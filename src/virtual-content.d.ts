@@ -12,6 +12,11 @@ declare module 'virtual:content/glossary' {
   export const glossary: GlossaryEntry[];
 }
 
+declare module 'virtual:content/search' {
+  const index: import('./lib/search/index-types').SearchIndex;
+  export default index;
+}
+
 declare module 'virtual:runtime-assets' {
   /** The sandbox iframe's page. */
   export const sandboxRunnerUrl: string;

@@ -12,6 +12,7 @@ export type Route =
   | { page: 'lesson'; id: string }
   | { page: 'sims' }
   | { page: 'glossary' }
+  | { page: 'search' }
   | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
@@ -31,6 +32,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'home' };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/glossary') return { page: 'glossary' };
+  if (path === '/search') return { page: 'search' };
   const parts = path.split('/').slice(1).map(safeDecode);
   if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   const [head, id, ...rest] = parts as string[];

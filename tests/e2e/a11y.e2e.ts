@@ -21,7 +21,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
       const { page } = await browser.open('/', { colorScheme: theme, locale: theme === 'light' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const report: string[] = [];
       const labPaths = ['registry', 'rpc', 'breaker', 'limiter', 'saga'].map((id) => `/sims/${id}`);
-      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/sims', ...labPaths]) {
+      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/search?q=token', '/sims', ...labPaths]) {
         await page.goto(path);
         await page.locator('main h1').first().waitFor();
         if (path.startsWith('/lessons')) {
@@ -34,6 +34,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
           await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 20_000 });
           await page.locator('figure.chart').first().waitFor();
         }
+        if (path.startsWith('/search')) await page.locator('.search-results [role=option]').first().waitFor();
         await waitForFontsToSettle(page);
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {

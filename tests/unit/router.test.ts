@@ -13,6 +13,7 @@ describe('parseRoute', () => {
     ['/settings', { page: 'settings' }],
     ['/sims', { page: 'sims' }],
     ['/glossary', { page: 'glossary' }],
+    ['/search', { page: 'search' }],
     ['/sims/breaker', { page: 'sim', id: 'breaker' }],
     ['/exercises/token-bucket', { page: 'coming', section: 'exercises', id: 'token-bucket' }],
     ['/quiz', { page: 'coming', section: 'quiz' }],

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { isExerciseId, isSimId } from '../catalog.ts';
 import { lessonFrontmatterSchema, parseYamlWithSchema, type LessonFrontmatter } from '../schema.ts';
 import { LANGS, type ContentProblem, type GlossaryEntry, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
-import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef } from './markdown.ts';
+import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef, type SectionText } from './markdown.ts';
 import { checkDiagrams, type LocatedDiagram } from './mermaid-check.ts';
 import { isComparedLanguage, stripComments } from './code-compare.ts';
 import { compileQuiz, type QuizQuestion } from './quiz.ts';
@@ -20,6 +20,8 @@ export interface CompiledContent {
   glossary: GlossaryEntry[];
   /** Every quiz question of content/quiz, in file order. */
   quiz: QuizQuestion[];
+  /** The prose of each section, keyed by `${id}/${lang}`, for the search index. */
+  sections: Map<string, SectionText[]>;
   problems: ContentProblem[];
 }
 
@@ -95,6 +97,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
 
   const lessons: LessonMeta[] = [];
   const bodies = new Map<string, LessonBody>();
+  const sections = new Map<string, SectionText[]>();
   for (const [id, perLang] of files) {
     const zh = perLang.zh;
     const en = perLang.en;
@@ -110,11 +113,12 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
     });
     for (const lesson of [zh, en]) {
       bodies.set(`${id}/${lesson.lang}`, { html: lesson.compiled.html, diagramCount: lesson.compiled.diagrams.length });
+      sections.set(`${id}/${lesson.lang}`, lesson.compiled.sections);
     }
   }
   lessons.sort((a, b) => a.order - b.order);
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, problems };
+  return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, sections, problems };
 }
 
 function summarize(lesson: LessonFile) {

@@ -50,8 +50,16 @@ export interface CodeBlock {
   line: number;
 }
 
+/** The prose of one section (from a heading to the next), for the search index; code blocks left out. */
+export interface SectionText {
+  /** The heading's id, or '' for the text before the first heading. */
+  id: string;
+  text: string;
+}
+
 export interface CompiledMarkdown {
   html: string;
+  sections: SectionText[];
   headings: Heading[];
   links: LinkRef[];
   diagrams: DiagramSource[];
@@ -105,9 +113,11 @@ export async function createMarkdownCompiler(): Promise<MarkdownCompiler> {
       const tokens = md.parse(body, env);
       findStrayCalloutMarkers(tokens, env);
       const html = md.renderer.render(tokens, md.options, env);
+      const sections = sectionTexts(tokens);
       const { cjkChars, words } = countProse(tokens);
       return {
         html,
+        sections,
         headings: env.headings,
         links: env.links,
         diagrams: env.diagrams,
@@ -175,6 +185,26 @@ function collectHeadingsAndLinks(tokens: Token[], env: Env): void {
       env.headings.push({ depth, id, text: plainText(inline) });
     }
   }
+}
+
+function sectionTexts(tokens: Token[]): SectionText[] {
+  const sections: SectionText[] = [{ id: '', text: '' }];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const id = token.type === 'heading_open' ? token.attrGet('id') : null;
+    if (id && (token.tag === 'h2' || token.tag === 'h3')) {
+      sections.push({ id, text: '' });
+      i++; // the heading's own text is the heading, indexed apart
+      continue;
+    }
+    if (token.type !== 'inline') continue;
+    const text = (token.children ?? [])
+      .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' || c.type === 'hardbreak' ? ' ' : ''))
+      .join('');
+    const last = sections[sections.length - 1]!;
+    last.text = last.text ? `${last.text} ${text}` : text;
+  }
+  return sections.filter((s) => s.id !== '' || s.text.trim() !== '');
 }
 
 function plainText(inline: Token): string {

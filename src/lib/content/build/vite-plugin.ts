@@ -5,6 +5,7 @@
  *   lesson body on demand;
  * - `virtual:content/lesson/<id>/<lang>` exports one compiled body, each its own lazy chunk.
  * - `virtual:content/glossary` exports the glossary (the lessons' tagged terms), loaded by its page.
+ * - `virtual:content/search` exports the search index (src/lib/search), loaded when a search starts.
  * Any content problem fails the build with every `file:line: message`; in dev it shows in the
  * error overlay and clears when the file is fixed.
  */
@@ -12,10 +13,12 @@ import { join } from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { formatProblem } from '../types.ts';
 import { compileContent, type CompiledContent } from './compile.ts';
+import { buildSearchIndex } from '../../search/build-index.ts';
 
 const INDEX_ID = 'virtual:content';
 const LESSON_PREFIX = 'virtual:content/lesson/';
 const GLOSSARY_ID = 'virtual:content/glossary';
+const SEARCH_ID = 'virtual:content/search';
 const RESOLVED = '\0';
 
 export class ContentError extends Error {
@@ -72,7 +75,7 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       devServer.watcher.on('unlink', onChange);
     },
     resolveId(id) {
-      if (id === INDEX_ID || id === GLOSSARY_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
+      if (id === INDEX_ID || id === GLOSSARY_ID || id === SEARCH_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
       return undefined;
     },
     async load(id) {
@@ -81,6 +84,8 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       const virtualId = id.slice(RESOLVED.length);
       if (virtualId === INDEX_ID) return indexModule(content);
       if (virtualId === GLOSSARY_ID) return `export const glossary = ${JSON.stringify(content.glossary)};`;
+      // JSON.parse of a string literal is faster to load than the same object as JavaScript.
+      if (virtualId === SEARCH_ID) return `export default JSON.parse(${JSON.stringify(JSON.stringify(buildSearchIndex(content)))});`;
       const key = virtualId.slice(LESSON_PREFIX.length);
       const body = content.bodies.get(key);
       if (!body) throw new Error(`no compiled lesson body for "${key}"`);

@@ -24,6 +24,9 @@ export interface LessonMeta {
   tags: string[];
   sims: string[];
   exercises: string[];
+  /** The lesson's quiz tag (its first tag) and how many questions of the bank carry it. */
+  quizTag: string;
+  quizCount: number;
   langs: Record<Lang, LessonSummary>;
 }
 

@@ -142,6 +142,7 @@ export const zh = {
   searchKindTerm: '术语',
   searchKindQuiz: '题目',
   searchKindExercise: '练习',
+  lessonQuizLink: '测验:{count} 道 “{tag}” 题',
 } as const;
 
 export type StringKey = keyof typeof zh;
@@ -290,4 +291,5 @@ export const en: Record<StringKey, string> = {
   searchKindTerm: 'Term',
   searchKindQuiz: 'Question',
   searchKindExercise: 'Exercise',
+  lessonQuizLink: 'Quiz: {count} questions tagged “{tag}”',
 };

@@ -109,6 +109,8 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
       tags: fm.tags,
       sims: fm.sims,
       exercises: fm.exercises,
+      quizTag: fm.tags[0]!,
+      quizCount: 0,
       langs: { zh: summarize(zh), en: summarize(en) },
     });
     for (const lesson of [zh, en]) {
@@ -117,6 +119,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
     }
   }
   lessons.sort((a, b) => a.order - b.order);
+  for (const lesson of lessons) lesson.quizCount = quiz.questions.filter((q) => q.topic === lesson.quizTag || q.tags.includes(lesson.quizTag)).length;
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, sections, problems };
 }

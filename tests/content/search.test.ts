@@ -31,6 +31,12 @@ describe('search', () => {
     expect(hrefs('token bucket', 3)).toContain('/lessons/rate-limiting#token-bucket');
   });
 
+  it('puts what teaches a topic (a term, a section) above the quiz questions that ask about it', () => {
+    const [first] = search(index, '熔断器', { limit: 1, lang: 'zh' });
+    expect(first!.doc.href).toMatch(/^\/lessons\/circuit-breaking#/);
+    expect(first!.doc.kind).not.toBe('quiz');
+  });
+
   it('ranks documents with every word above documents with some', () => {
     const results = search(index, 'half-open probes', { limit: 10 });
     expect(results[0]!.doc.href).toMatch(/^\/lessons\/circuit-breaking#/);

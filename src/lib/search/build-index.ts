@@ -49,12 +49,14 @@ export function buildSearchIndex(content: CompiledContent): SearchIndex {
   const titles = Object.create(null) as Record<string, number[]>;
   const lengths: number[] = [];
   docs.forEach((doc, i) => {
-    const terms = indexTerms(doc.text);
+    // A question's "title" is its whole prompt: body text, not a heading, so it gets no title boost.
+    const isHeading = doc.kind !== 'quiz';
+    const terms = indexTerms(isHeading ? doc.text : `${doc.title} ${doc.text}`);
     lengths.push(terms.length);
     const counts = new Map<string, number>();
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     for (const [term, n] of counts) (body[term] ??= []).push(i, n);
-    for (const term of new Set(indexTerms(doc.title))) (titles[term] ??= []).push(i);
+    if (isHeading) for (const term of new Set(indexTerms(doc.title))) (titles[term] ??= []).push(i);
   });
   return { docs, body, titles, lengths };
 }

@@ -29,6 +29,8 @@ const K1 = 1.2;
 const B = 0.75;
 const TITLE_BOOST = 2.5;
 const CONTEXT_BOOST = 1.6;
+/** Teaching first: a lesson section or a term answers "where is X explained" better than a question about X. */
+const KIND_WEIGHT: Record<SearchDoc['kind'], number> = { lesson: 1, term: 1.2, exercise: 1, quiz: 0.6 };
 
 export function search(index: SearchIndex, query: string, options: { limit?: number; lang?: Lang } = {}): SearchResult[] {
   const words = queryTerms(query);
@@ -75,7 +77,7 @@ export function search(index: SearchIndex, query: string, options: { limit?: num
   // A section of the lesson the query names (服务注册 → 服务注册与发现) beats a passing mention.
   const parts = query.toLowerCase().split(/\s+/).filter(Boolean);
   const boost = (doc: SearchDoc) =>
-    (options.lang && doc.lang === options.lang ? 1.15 : 1) * (parts.some((p) => doc.context.toLowerCase().includes(p)) ? CONTEXT_BOOST : 1);
+    KIND_WEIGHT[doc.kind] * (options.lang && doc.lang === options.lang ? 1.15 : 1) * (parts.some((p) => doc.context.toLowerCase().includes(p)) ? CONTEXT_BOOST : 1);
   const ranked = [...scores.entries()]
     .map(([doc, score]) => ({ doc, score: score * boost(index.docs[doc]!), all: matched.get(doc) ?? 0 }))
     .sort((a, b) => b.all - a.all || b.score - a.score)

@@ -26,6 +26,7 @@ const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'ligh
   { name: 'followups-zh-dark', path: '/lessons/rate-limiting#follow-ups', lang: 'zh-CN', theme: 'dark' },
   { name: 'settings-en-light', path: '/settings', lang: 'en-US', theme: 'light' },
   { name: 'glossary-zh-light', path: '/glossary', lang: 'zh-CN', theme: 'light' },
+  { name: 'search-en-dark', path: '/search?q=token%20bucket', lang: 'en-US', theme: 'dark' },
   ...(['registry', 'rpc', 'breaker', 'limiter', 'saga'] as const).flatMap((id) => [
     { name: `lab-${id}-en-light`, path: `/sims/${id}`, lang: 'en-US' as const, theme: 'light' as const },
     { name: `lab-${id}-zh-dark`, path: `/sims/${id}`, lang: 'zh-CN' as const, theme: 'dark' as const },
@@ -42,6 +43,7 @@ try {
       await page.locator('figure[data-rendered]').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
       await page.waitForTimeout(300);
     }
+    if (shot.path.startsWith('/search')) await page.locator('.search-results li a').first().waitFor();
     if (shot.path.startsWith('/sims/')) {
       // Played to 40% of the run, so the charts, the diagram's marks and the log all show something.
       await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 30_000 });

@@ -34,7 +34,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
           await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 20_000 });
           await page.locator('figure.chart').first().waitFor();
         }
-        if (path.startsWith('/search')) await page.locator('.search-results li a').first().waitFor();
+        if (path.startsWith('/search')) await page.locator('.search-results li a').first().waitFor({ timeout: 30_000 });
         await waitForFontsToSettle(page);
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {

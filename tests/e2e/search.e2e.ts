@@ -16,7 +16,8 @@ describeInBrowser('search', () => {
       const input = page.getByTestId('palette-input');
       await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
       await input.fill(query);
-      await expect.poll(() => page.locator('#palette-list [role=option]').count()).toBeGreaterThan(0);
+      // The first search loads the index (a lazy chunk of a few MB): give it time on a busy machine.
+      await expect.poll(() => page.locator('#palette-list [role=option]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
       // Move to the first result that is the lesson's heading, then open it with Enter.
       const hrefs = await page.locator('#palette-list a[role=option]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       const target = hrefs.indexOf('/lessons/rate-limiting#token-bucket');
@@ -32,7 +33,7 @@ describeInBrowser('search', () => {
 
   it('the search page ranks results in both languages, keeps the query in the URL, and Escape closes the palette', async () => {
     const { page, errors } = await browser.open('/search?q=%E7%86%94%E6%96%AD%E5%99%A8', { locale: 'zh-CN' });
-    await expect.poll(() => page.locator('.search-results li a').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('.search-results li a').count(), { timeout: 30_000 }).toBeGreaterThan(3);
     expect(await page.locator('.search-results a').first().getAttribute('href')).toMatch(/^\/lessons\/circuit-breaking/);
     await page.getByTestId('search-input').fill('outbox');
     await expect.poll(() => page.evaluate(() => location.search)).toBe('?q=outbox');

@@ -12,6 +12,11 @@ declare module 'virtual:content/glossary' {
   export const glossary: GlossaryEntry[];
 }
 
+declare module 'virtual:content/quiz' {
+  const bank: import('./lib/quiz/types').Question[];
+  export default bank;
+}
+
 declare module 'virtual:content/search' {
   const index: import('./lib/search/index-types').SearchIndex;
   export default index;

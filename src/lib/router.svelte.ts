@@ -13,6 +13,7 @@ export type Route =
   | { page: 'sims' }
   | { page: 'glossary' }
   | { page: 'search' }
+  | { page: 'quiz' }
   | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
@@ -33,6 +34,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/settings') return { page: 'settings' };
   if (path === '/glossary') return { page: 'glossary' };
   if (path === '/search') return { page: 'search' };
+  if (path === '/quiz') return { page: 'quiz' };
   const parts = path.split('/').slice(1).map(safeDecode);
   if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   const [head, id, ...rest] = parts as string[];

@@ -21,7 +21,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
       const { page } = await browser.open('/', { colorScheme: theme, locale: theme === 'light' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const report: string[] = [];
       const labPaths = ['registry', 'rpc', 'breaker', 'limiter', 'saga'].map((id) => `/sims/${id}`);
-      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/search?q=token', '/sims', ...labPaths]) {
+      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/search?q=token', '/quiz', '/sims', ...labPaths]) {
         await page.goto(path);
         await page.locator('main h1').first().waitFor();
         if (path.startsWith('/lessons')) {

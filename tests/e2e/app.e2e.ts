@@ -247,7 +247,7 @@ describeInBrowser('the app in Chromium', () => {
     const { page } = await browser.open('/exercises/token-bucket', { locale: 'en-US' });
     await expect.poll(() => page.getByTestId('coming').textContent()).toContain('Coming soon');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Token bucket limiter');
-    for (const path of ['/quiz', '/interview', '/review']) {
+    for (const path of ['/interview', '/review']) {
       await page.goto(path);
       await expect.poll(() => page.getByTestId('coming').textContent(), { message: path }).toContain('Coming soon');
     }

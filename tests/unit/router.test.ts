@@ -16,7 +16,7 @@ describe('parseRoute', () => {
     ['/search', { page: 'search' }],
     ['/sims/breaker', { page: 'sim', id: 'breaker' }],
     ['/exercises/token-bucket', { page: 'coming', section: 'exercises', id: 'token-bucket' }],
-    ['/quiz', { page: 'coming', section: 'quiz' }],
+    ['/quiz', { page: 'quiz' }],
     ['/interview', { page: 'coming', section: 'interview' }],
     ['/review', { page: 'coming', section: 'review' }],
     ['/quiz/extra', { page: 'not-found', path: '/quiz/extra' }],

@@ -5,6 +5,7 @@
  *   lesson body on demand;
  * - `virtual:content/lesson/<id>/<lang>` exports one compiled body, each its own lazy chunk.
  * - `virtual:content/glossary` exports the glossary (the lessons' tagged terms), loaded by its page.
+ * - `virtual:content/quiz` exports the question bank, loaded by the quiz pages.
  * - `virtual:content/search` exports the search index (src/lib/search), loaded when a search starts.
  * Any content problem fails the build with every `file:line: message`; in dev it shows in the
  * error overlay and clears when the file is fixed.
@@ -19,6 +20,7 @@ const INDEX_ID = 'virtual:content';
 const LESSON_PREFIX = 'virtual:content/lesson/';
 const GLOSSARY_ID = 'virtual:content/glossary';
 const SEARCH_ID = 'virtual:content/search';
+const QUIZ_ID = 'virtual:content/quiz';
 const RESOLVED = '\0';
 
 export class ContentError extends Error {
@@ -75,7 +77,7 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       devServer.watcher.on('unlink', onChange);
     },
     resolveId(id) {
-      if (id === INDEX_ID || id === GLOSSARY_ID || id === SEARCH_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
+      if (id === INDEX_ID || id === GLOSSARY_ID || id === SEARCH_ID || id === QUIZ_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
       return undefined;
     },
     async load(id) {
@@ -85,6 +87,10 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       if (virtualId === INDEX_ID) return indexModule(content);
       if (virtualId === GLOSSARY_ID) return `export const glossary = ${JSON.stringify(content.glossary)};`;
       // JSON.parse of a string literal is faster to load than the same object as JavaScript.
+      if (virtualId === QUIZ_ID) {
+        const bank = content.quiz.map(({ file: _file, line: _line, ...question }) => question);
+        return `export default JSON.parse(${JSON.stringify(JSON.stringify(bank))});`;
+      }
       if (virtualId === SEARCH_ID) return `export default JSON.parse(${JSON.stringify(JSON.stringify(buildSearchIndex(content)))});`;
       const key = virtualId.slice(LESSON_PREFIX.length);
       const body = content.bodies.get(key);

@@ -32,7 +32,7 @@ import { Limiter } from '../lib/sim/models/rate/token-bucket.ts';
 import { connectionBackoff, type BackoffConfig } from '../lib/sim/models/rpc/backoff.ts';
 import { makeRetryPolicy, retryBackoff, type RetryPolicy } from '../lib/sim/models/rpc/retry.ts';
 import type { StatusCodeName } from '../lib/sim/models/rpc/status.ts';
-import { ConsistentHashRing, RandomBalancer, RoundRobinBalancer, SmoothWeightedRoundRobin } from '../lib/sim/models/registry/balancers.ts';
+import { makePicker, type Picker } from '../lib/sim/models/registry/balancers.ts';
 import { decodeService, servicePath } from '../lib/sim/models/registry/registry.ts';
 import { StopSignal, errorCode, httpJson, installCrashHandlers, labClock, makeEmitter, onShutdown, type Emit } from './io.ts';
 import type { ClientOptions, LabBalancer, RangeResponse, WatchResponse, WireKeyValue } from './protocol.ts';
@@ -48,35 +48,6 @@ export interface Endpoint {
   key: string;
   address: string;
   weight: number;
-}
-
-interface Picker {
-  pick(key: string): string | undefined;
-  reportFailure?(id: string): void;
-}
-
-/** A balancer over one snapshot of the instance list (sorted by id). */
-export function makePicker(kind: LabBalancer, endpoints: readonly Endpoint[], random: Random): Picker {
-  const ids = endpoints.map((e) => e.id);
-  switch (kind) {
-    case 'round-robin': {
-      const rr = new RoundRobinBalancer(ids, { random });
-      return { pick: () => rr.next() };
-    }
-    case 'random': {
-      const r = new RandomBalancer(ids, random);
-      return { pick: () => r.next() };
-    }
-    case 'smooth-weighted': {
-      const swrr = new SmoothWeightedRoundRobin(endpoints.map((e) => ({ id: e.id, weight: e.weight })));
-      return { pick: () => swrr.next(), reportFailure: (id) => swrr.reportFailure(id) };
-    }
-    case 'consistent-hash': {
-      const ring = new ConsistentHashRing();
-      for (const e of endpoints) ring.add(e.id, e.weight);
-      return { pick: (key) => ring.lookup(key) };
-    }
-  }
 }
 
 /** The endpoint a registry key describes (go-micro's encoded service), or undefined. */

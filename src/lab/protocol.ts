@@ -164,23 +164,15 @@ export interface ScenarioOptions {
   faults?: Fault[];
 }
 
-export interface AllOptions extends CommonOptions {
+/** The client settings `all` passes on to the client it starts. */
+type ClientSettings = 'rate' | 'burst' | 'load' | 'balancer' | 'breakerScope' | 'breakerTimeoutMs' | 'consecutiveFailures' | 'maxRequests' | 'maxAttempts' | 'callTimeoutMs' | 'seed';
+
+export interface AllOptions extends CommonOptions, Pick<ClientOptions, ClientSettings> {
   instances: number;
   ttlS: number;
   minTtlS: number;
   /** Stop everything after this many seconds; default: run until SIGINT/SIGTERM. */
   durationS?: number;
-  rate: number;
-  burst: number;
-  load?: number;
-  balancer: LabBalancer;
-  breakerScope: BreakerScope;
-  breakerTimeoutMs: number;
-  consecutiveFailures: number;
-  maxRequests: number;
-  maxAttempts: number;
-  callTimeoutMs: number;
-  seed: number;
 }
 
 export interface LabOptionsByKind {

@@ -21,6 +21,11 @@ export function binCount(durationMs: number, binMs: number): number {
   return Math.max(1, Math.ceil(durationMs / binMs));
 }
 
+/** The bin an event at `t` falls in; the end of the run belongs to the last bin. */
+function binOf(t: number, bins: number, binMs: number): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(t / binMs)));
+}
+
 /** How many matching events fall in each bin. */
 export function countPerBin(
   trace: readonly TraceEvent[],
@@ -31,8 +36,7 @@ export function countPerBin(
   const bins = new Array<number>(binCount(durationMs, binMs)).fill(0);
   for (const e of trace) {
     if (!matches(e)) continue;
-    const i = Math.min(bins.length - 1, Math.max(0, Math.floor(e.t / binMs)));
-    bins[i]! += 1;
+    bins[binOf(e.t, bins.length, binMs)]! += 1;
   }
   return bins;
 }
@@ -49,7 +53,7 @@ export function quantilePerBin(
   for (const e of trace) {
     const v = value(e);
     if (v === undefined || !Number.isFinite(v)) continue;
-    values[Math.min(values.length - 1, Math.max(0, Math.floor(e.t / binMs)))]!.push(v);
+    values[binOf(e.t, values.length, binMs)]!.push(v);
   }
   return values.map((vs) => {
     if (vs.length === 0) return null;

@@ -54,7 +54,7 @@ import {
   type RegistryWatchOptions,
   type RegistryWatcher,
 } from '../models/registry/registry.ts';
-import { ConsistentHashRing, RandomBalancer, RoundRobinBalancer, SmoothWeightedRoundRobin, murmur3_32 } from '../models/registry/balancers.ts';
+import { makePicker, type Picker } from '../models/registry/balancers.ts';
 import { defineScenario, num, secondsParam, str, type Fault, type ParamSpec, type ParamValues, type Scenario, type ScenarioResult, type ScenarioSummary } from './types.ts';
 
 const SERVICE = 'user';
@@ -102,10 +102,6 @@ interface Instance {
   tick: EventId | undefined;
 }
 
-interface Picker {
-  pick(key: string): string | undefined;
-}
-
 interface Client {
   id: string;
   random: Random;
@@ -139,33 +135,10 @@ function weightOf(node: RegistryNode): number {
   return Number.isInteger(w) && w > 0 ? w : 1;
 }
 
-/** A balancer over one snapshot of the instance list; rebuilt whenever the list changes, as gRPC's are. */
-function makePicker(kind: BalancerKind, nodes: readonly RegistryNode[], random: Random, virtualNodes: number): Picker {
-  const ids = nodes.map((n) => n.id);
-  switch (kind) {
-    case 'round-robin': {
-      const rr = new RoundRobinBalancer(ids, { random });
-      return { pick: () => rr.next() };
-    }
-    case 'random': {
-      const r = new RandomBalancer(ids, random);
-      return { pick: () => r.next() };
-    }
-    case 'weighted': {
-      const swrr = new SmoothWeightedRoundRobin(nodes.map((n) => ({ id: n.id, weight: weightOf(n) })));
-      return { pick: () => swrr.next() };
-    }
-    case 'consistent-hash': {
-      const ring = new ConsistentHashRing({ virtualNodes });
-      for (const n of nodes) ring.add(n.id, weightOf(n));
-      return { pick: (key) => ring.lookup(key) };
-    }
-    case 'modulo-hash': {
-      // hash(key) % N over the sorted list: the naive scheme consistent hashing is compared with.
-      const sorted = [...ids].sort();
-      return { pick: (key) => sorted[murmur3_32(key) % sorted.length] };
-    }
-  }
+/** The picker of a scenario's balancer parameter ('weighted' is smooth weighted round robin). */
+function pickerFor(kind: BalancerKind, nodes: readonly RegistryNode[], random: Random, virtualNodes: number): Picker {
+  const peers = nodes.map((n) => ({ id: n.id, weight: weightOf(n) }));
+  return makePicker(kind === 'weighted' ? 'smooth-weighted' : kind, peers, random, { virtualNodes });
 }
 
 function stringList(v: unknown): string[] | undefined {
@@ -286,7 +259,7 @@ function runWorld(cfg: WorldConfig): TraceEvent[] {
     const view = found.nodes.map((n) => n.id).join(',');
     if (view !== client.view || !client.picker) {
       client.view = view;
-      client.picker = makePicker(cfg.balancer, found.nodes, client.random, cfg.virtualNodes);
+      client.picker = pickerFor(cfg.balancer, found.nodes, client.random, cfg.virtualNodes);
       sim.emit('view', { client: client.id, instances: found.nodes.map((n) => n.id) });
     }
     const key = `user-${client.random.int(cfg.keySpace)}`;

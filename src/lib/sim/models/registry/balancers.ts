@@ -270,3 +270,45 @@ export class ConsistentHashRing {
     this.ring = points;
   }
 }
+
+/** The balancers a client can pick with; `modulo-hash` is the naive scheme consistent hashing is compared with. */
+export type PickerKind = 'round-robin' | 'random' | 'smooth-weighted' | 'consistent-hash' | 'modulo-hash';
+
+export interface Picker {
+  /** The peer for a request (the key matters to the hashing kinds only). */
+  pick(key: string): string | undefined;
+  /** A failed call at this peer (smooth weighted round robin lowers its effective weight). */
+  reportFailure?(id: string): void;
+}
+
+/**
+ * A balancer over one snapshot of the peer list, rebuilt whenever the list changes, as gRPC's
+ * pickers are. Used by the registry scenarios (virtual time) and the live lab's client (real time).
+ */
+export function makePicker(kind: PickerKind, peers: readonly WeightedPeer[], random: RandomSource, options: { virtualNodes?: number } = {}): Picker {
+  const ids = peers.map((p) => p.id);
+  switch (kind) {
+    case 'round-robin': {
+      const rr = new RoundRobinBalancer(ids, { random });
+      return { pick: () => rr.next() };
+    }
+    case 'random': {
+      const r = new RandomBalancer(ids, random);
+      return { pick: () => r.next() };
+    }
+    case 'smooth-weighted': {
+      const swrr = new SmoothWeightedRoundRobin(peers.map((p) => ({ id: p.id, weight: p.weight })));
+      return { pick: () => swrr.next(), reportFailure: (id) => swrr.reportFailure(id) };
+    }
+    case 'consistent-hash': {
+      const ring = new ConsistentHashRing(options.virtualNodes === undefined ? {} : { virtualNodes: options.virtualNodes });
+      for (const p of peers) ring.add(p.id, p.weight);
+      return { pick: (key) => ring.lookup(key) };
+    }
+    case 'modulo-hash': {
+      // hash(key) % N over the sorted ids.
+      const sorted = [...ids].sort();
+      return { pick: (key) => sorted[murmur3_32(key) % sorted.length] };
+    }
+  }
+}

@@ -61,8 +61,16 @@ async function refreshProgress(): Promise<void> {
   app.storeProblems = [...storage.problems];
 }
 
+/**
+ * The open store, or undefined when IndexedDB is unavailable (the app then works in memory and the
+ * storage notice says why). Features read through it; writes go through `persist`.
+ */
+export function currentStorage(): LabStorage | undefined {
+  return storage;
+}
+
 /** Runs a write; a failure is shown in the storage notice instead of vanishing. */
-async function persist(write: (s: LabStorage) => Promise<unknown>): Promise<void> {
+export async function persist(write: (s: LabStorage) => Promise<unknown>): Promise<void> {
   if (!storage) return;
   try {
     await write(storage);
@@ -100,7 +108,7 @@ export async function exportData(): Promise<{ json: string; count: number }> {
   const backup = await storage.exportAll();
   return {
     json: JSON.stringify(backup, null, 2),
-    count: backup.data.settings.length + backup.data.lessonProgress.length,
+    count: Object.values(backup.data).reduce((n, records) => n + records.length, 0),
   };
 }
 

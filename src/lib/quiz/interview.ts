@@ -22,6 +22,7 @@ import { scoreResponse } from './scoring.ts';
 import { INTERVIEW_MINUTES, type Bank, type InterviewMinutes, type InterviewState, type Question, type Response } from './types.ts';
 
 export { report } from './report.ts';
+export { isInterviewState } from './records.ts';
 
 export interface InterviewOptions {
   minutes: InterviewMinutes;
@@ -180,41 +181,6 @@ export function isOver(state: InterviewState, now: number): boolean {
   return state.status === 'finished' || remainingMs(state, now) <= 0;
 }
 
-/**
- * Whether a value read back from storage is an interview state this version can continue (skip it
- * otherwise). Checks the structure, not the questions: `currentQuestion` throws if one has left the bank.
- */
-export function isInterviewState(v: unknown): v is InterviewState {
-  if (!isObject(v)) return false;
-  const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
-  const entry = (e: unknown): e is Record<string, unknown> =>
-    isObject(e) && typeof e.questionId === 'string' && (e.origin === 'plan' || e.origin === 'follow-up') && (e.followUpOf === null || typeof e.followUpOf === 'string');
-  const topics = v.topics;
-  return (
-    v.kind === 'interview' &&
-    v.version === 1 &&
-    Number.isInteger(v.seed) &&
-    (INTERVIEW_MINUTES as readonly unknown[]).includes(v.minutes) &&
-    (v.focus === 'all' || (Array.isArray(v.focus) && v.focus.every((t) => typeof t === 'string'))) &&
-    Array.isArray(topics) &&
-    topics.every((t) => typeof t === 'string') &&
-    v.budgetMs === (v.minutes as number) * 60_000 &&
-    num(v.startedAt) &&
-    (v.status === 'running' || v.status === 'paused' || v.status === 'finished') &&
-    (v.endedBy === null || v.endedBy === 'plan' || v.endedBy === 'time' || v.endedBy === 'learner') &&
-    num(v.elapsedMs) &&
-    (v.status === 'running' ? num(v.clockAt) : v.clockAt === null) &&
-    num(v.shownAtMs) &&
-    Array.isArray(v.queue) &&
-    v.queue.every(entry) &&
-    Array.isArray(v.answers) &&
-    v.answers.every((a) => entry(a) && num(a.score) && typeof a.correct === 'boolean' && num(a.shownAtMs) && num(a.timeMs) && (a.response === null || isObject(a.response)))
-  );
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The clock keeps going while running; a clock that went backwards (e.g. across a reload) adds nothing. */
 function rawElapsed(state: InterviewState, now: number): number {

@@ -20,6 +20,9 @@
 import { createEmptyCard, fsrs, generatorParameters, State, type Card, type Grade, type ReviewLog } from 'ts-fsrs';
 import { questionBudgetMs } from './budget.ts';
 import type { Question, Result } from './types.ts';
+import { CARD_STATES, type CardState, type ReviewCard } from './records.ts';
+
+export { CARD_STATES, dueCards, dueCount, isDue, isReviewCard, type CardState, type ReviewCard } from './records.ts';
 
 export const REVIEW_PARAMETERS = generatorParameters({
   request_retention: 0.9,
@@ -36,26 +39,8 @@ const scheduler = fsrs(REVIEW_PARAMETERS);
 export type ReviewRating = 1 | 2 | 3 | 4;
 export const RATING = { again: 1, hard: 2, good: 3, easy: 4 } as const satisfies Record<string, ReviewRating>;
 
-export const CARD_STATES = ['new', 'learning', 'review', 'relearning'] as const;
-export type CardState = (typeof CARD_STATES)[number];
 const STATE_OF: Record<State, CardState> = { [State.New]: 'new', [State.Learning]: 'learning', [State.Review]: 'review', [State.Relearning]: 'relearning' };
 const FSRS_STATE: Record<CardState, State> = { new: State.New, learning: State.Learning, review: State.Review, relearning: State.Relearning };
-
-/** A question's review card, as stored. Times are epoch ms. */
-export interface ReviewCard {
-  questionId: string;
-  due: number;
-  stability: number;
-  difficulty: number;
-  /** Kept for ts-fsrs, which still carries it (deprecated there). */
-  elapsedDays: number;
-  scheduledDays: number;
-  learningSteps: number;
-  reps: number;
-  lapses: number;
-  state: CardState;
-  lastReview: number | null;
-}
 
 /** One grading, as stored: the card's state and due date before it, and the rating given. */
 export interface ReviewLogEntry {
@@ -91,19 +76,6 @@ export function grade(card: ReviewCard, rating: ReviewRating, now: number): Grad
   if (card.lastReview !== null && now < card.lastReview) throw new Error(`card "${card.questionId}" was last reviewed after ${new Date(now).toISOString()}`);
   const { card: next, log } = scheduler.next(toFsrsCard(card), new Date(now), rating as Grade);
   return { card: fromFsrsCard(card.questionId, next), log: fromFsrsLog(card.questionId, log) };
-}
-
-export function isDue(card: ReviewCard, now: number): boolean {
-  return card.due <= now;
-}
-
-/** The cards due at `now`, the most overdue first (then by question id). */
-export function dueCards(cards: readonly ReviewCard[], now: number): ReviewCard[] {
-  return cards.filter((c) => isDue(c, now)).sort((a, b) => a.due - b.due || (a.questionId < b.questionId ? -1 : a.questionId > b.questionId ? 1 : 0));
-}
-
-export function dueCount(cards: readonly ReviewCard[], now: number): number {
-  return cards.reduce((n, c) => n + (isDue(c, now) ? 1 : 0), 0);
 }
 
 export interface RatingHints {
@@ -187,22 +159,6 @@ function fromFsrsLog(questionId: string, log: ReviewLog): ReviewLogEntry {
     learningSteps: log.learning_steps,
     review: log.review.getTime(),
   };
-}
-
-/** Whether a stored or imported value is a ReviewCard (skip it otherwise; never trust it). */
-export function isReviewCard(v: unknown): v is ReviewCard {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const c = v as Record<string, unknown>;
-  const num = (k: string) => typeof c[k] === 'number' && Number.isFinite(c[k]);
-  const count = (k: string) => num(k) && Number.isInteger(c[k]) && (c[k] as number) >= 0;
-  return (
-    typeof c.questionId === 'string' &&
-    /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(c.questionId) &&
-    ['due', 'stability', 'difficulty', 'elapsedDays', 'scheduledDays'].every(num) &&
-    ['learningSteps', 'reps', 'lapses'].every(count) &&
-    (CARD_STATES as readonly unknown[]).includes(c.state) &&
-    (c.lastReview === null || num('lastReview'))
-  );
 }
 
 function isRating(r: unknown): r is ReviewRating {

@@ -4,13 +4,18 @@
  * editing an old one.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { LessonProgress, SettingRecord } from './records';
+import type { ExerciseCode, ExerciseResult, InterviewSession, LessonProgress, QuizAttempt, ReviewCard, SettingRecord } from './records';
 
 export const DB_NAME = 'go-interview-lab';
 
 export interface LabSchema extends DBSchema {
   settings: { key: string; value: SettingRecord };
   lessonProgress: { key: string; value: LessonProgress };
+  quizAttempts: { key: string; value: QuizAttempt };
+  interviewSessions: { key: string; value: InterviewSession };
+  reviewCards: { key: string; value: ReviewCard };
+  exerciseCode: { key: string; value: ExerciseCode };
+  exerciseResults: { key: string; value: ExerciseResult };
 }
 
 export type LabDB = IDBPDatabase<LabSchema>;
@@ -23,6 +28,14 @@ const MIGRATIONS: Migration[] = [
   (db) => {
     db.createObjectStore('settings', { keyPath: 'key' });
     db.createObjectStore('lessonProgress', { keyPath: 'lessonId' });
+  },
+  // v2: quiz attempts, mock interviews and review cards (#6); exercise code and results (#5).
+  (db) => {
+    db.createObjectStore('quizAttempts', { keyPath: 'id' });
+    db.createObjectStore('interviewSessions', { keyPath: 'id' });
+    db.createObjectStore('reviewCards', { keyPath: 'questionId' });
+    db.createObjectStore('exerciseCode', { keyPath: 'exerciseId' });
+    db.createObjectStore('exerciseResults', { keyPath: 'exerciseId' });
   },
 ];
 

@@ -2,9 +2,35 @@
  * Persistence API over the database: reads skip and report records that fail their guards, writes
  * are transactional. Components never touch IndexedDB directly.
  */
-import { mergeBackup, makeBackup, parseBackup, type BackupData, type BackupFile, type MergeReport } from './backup';
+import { BACKUP_STORES, emptyBackupData, mergeBackup, makeBackup, parseBackup, type BackupData, type BackupFile, type MergeReport } from './backup';
 import { openLabDB, type LabDB, type LabStore, type OpenOptions } from './db';
-import { isLessonProgress, isSettingRecord, type LessonProgress, type SettingRecord } from './records';
+import {
+  isExerciseCode,
+  isExerciseResult,
+  isInterviewSession,
+  isLessonProgress,
+  isQuizAttempt,
+  isReviewCard,
+  isSettingRecord,
+  type ExerciseCode,
+  type ExerciseResult,
+  type InterviewSession,
+  type LessonProgress,
+  type QuizAttempt,
+  type ReviewCard,
+  type SettingRecord,
+} from './records';
+
+/** Each backed-up store's guard: what a valid record of it is. */
+const GUARDS: { [S in LabStore]: (v: unknown) => boolean } = {
+  settings: isSettingRecord,
+  lessonProgress: isLessonProgress,
+  quizAttempts: isQuizAttempt,
+  interviewSessions: isInterviewSession,
+  reviewCards: isReviewCard,
+  exerciseCode: isExerciseCode,
+  exerciseResults: isExerciseResult,
+};
 
 export interface StoreProblem {
   store: string;
@@ -67,24 +93,97 @@ export class LabStorage {
     await this.db.delete('lessonProgress', lessonId);
   }
 
+  // ---- Quiz, interview, review ----
+
+  attempts(): Promise<QuizAttempt[]> {
+    return this.readValid('quizAttempts', isQuizAttempt);
+  }
+
+  interviewSessions(): Promise<InterviewSession[]> {
+    return this.readValid('interviewSessions', isInterviewSession);
+  }
+
+  async saveInterview(session: InterviewSession): Promise<void> {
+    await this.db.put('interviewSessions', session);
+  }
+
+  async deleteInterview(id: string): Promise<void> {
+    await this.db.delete('interviewSessions', id);
+  }
+
+  reviewCards(): Promise<ReviewCard[]> {
+    return this.readValid('reviewCards', isReviewCard);
+  }
+
+  /** Records answers and the cards they created or moved, in one transaction. */
+  async recordAnswers(attempts: readonly QuizAttempt[], cards: readonly ReviewCard[]): Promise<void> {
+    const tx = this.db.transaction(['quizAttempts', 'reviewCards'], 'readwrite');
+    await Promise.all([
+      ...attempts.map((a) => tx.objectStore('quizAttempts').put(a)),
+      ...cards.map((c) => tx.objectStore('reviewCards').put(c)),
+      tx.done,
+    ]);
+  }
+
+  // ---- Exercises ----
+
+  async exerciseCode(exerciseId: string): Promise<ExerciseCode | undefined> {
+    const record = await this.db.get('exerciseCode', exerciseId);
+    if (record === undefined) return undefined;
+    if (isExerciseCode(record)) return record;
+    this.report('exerciseCode', exerciseId, `unexpected record ${JSON.stringify(record)?.slice(0, 120)}`);
+    return undefined;
+  }
+
+  async saveExerciseCode(record: ExerciseCode): Promise<void> {
+    await this.db.put('exerciseCode', record);
+  }
+
+  async deleteExerciseCode(exerciseId: string): Promise<void> {
+    await this.db.delete('exerciseCode', exerciseId);
+  }
+
+  exerciseResults(): Promise<ExerciseResult[]> {
+    return this.readValid('exerciseResults', isExerciseResult);
+  }
+
+  /** Adds one grading run to an exercise's result (read-modify-write in one transaction). */
+  async recordGrade(exerciseId: string, run: Pick<ExerciseResult, 'status' | 'passed' | 'total'>, now = Date.now()): Promise<ExerciseResult> {
+    const tx = this.db.transaction('exerciseResults', 'readwrite');
+    const stored = await tx.store.get(exerciseId);
+    const previous = stored && isExerciseResult(stored) ? stored : undefined;
+    const record: ExerciseResult = {
+      exerciseId,
+      ...run,
+      at: now,
+      runs: (previous?.runs ?? 0) + 1,
+      passedAt: previous?.passedAt ?? (run.status === 'pass' ? now : null),
+    };
+    await tx.store.put(record);
+    await tx.done;
+    return record;
+  }
+
+  // ---- Export and import ----
+
   async exportAll(now = new Date()): Promise<BackupFile> {
-    const data: BackupData = { settings: await this.settings(), lessonProgress: await this.progress() };
+    const data = emptyBackupData();
+    for (const store of BACKUP_STORES) {
+      (data[store] as unknown[]) = await this.readValid(store, GUARDS[store] as (v: unknown) => v is unknown);
+    }
     return makeBackup(data, now);
   }
 
   /** Merges an export file into this database in one transaction; throws BackupFormatError on a bad file. */
   async importText(text: string): Promise<MergeReport> {
     const incoming = parseBackup(text).data;
-    const tx = this.db.transaction(['settings', 'lessonProgress'], 'readwrite');
-    const local: BackupData = {
-      settings: (await tx.objectStore('settings').getAll()).filter(isSettingRecord),
-      lessonProgress: (await tx.objectStore('lessonProgress').getAll()).filter(isLessonProgress),
-    };
+    const tx = this.db.transaction(BACKUP_STORES, 'readwrite');
+    const local = emptyBackupData();
+    for (const store of BACKUP_STORES) {
+      (local[store] as unknown[]) = (await tx.objectStore(store).getAll()).filter(GUARDS[store]);
+    }
     const { writes, ...report } = mergeBackup(local, incoming);
-    await Promise.all([
-      ...writes.settings.map((r) => tx.objectStore('settings').put(r)),
-      ...writes.lessonProgress.map((r) => tx.objectStore('lessonProgress').put(r)),
-    ]);
+    await Promise.all(BACKUP_STORES.flatMap((store) => (writes[store] as BackupData[typeof store]).map((r) => tx.objectStore(store).put(r as never))));
     await tx.done;
     return report;
   }

@@ -29,4 +29,13 @@ declare module 'virtual:runtime-assets' {
   export const sandboxWorkerUrl: string;
   /** The live-lab Node bundle for the WebContainer, or null when the checkout has no live lab. */
   export const labBundleUrl: string | null;
+  /** The single-file grader worker bundle (src/lib/grader/worker.ts), posted into the same sandbox. */
+  export const graderWorkerUrl: string;
+}
+
+declare module 'virtual:content/exercises' {
+  type ExerciseFiles = import('./lib/content/types').ExerciseFiles;
+  type ExerciseMeta = import('./lib/content/types').ExerciseMeta;
+  export const exercises: ExerciseMeta[];
+  export function loadExerciseFiles(id: string): Promise<ExerciseFiles | undefined>;
 }

@@ -14,6 +14,8 @@ export type Route =
   | { page: 'glossary' }
   | { page: 'search' }
   | { page: 'quiz' }
+  | { page: 'exercises' }
+  | { page: 'exercise'; id: string }
   | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
@@ -42,6 +44,7 @@ export function parseRoute(pathname: string): Route {
   if (head === 'lessons' && id) return { page: 'lesson', id };
   if (head === 'lessons') return { page: 'home' };
   if (head === 'sims') return id ? { page: 'sim', id } : { page: 'sims' };
+  if (head === 'exercises') return id ? { page: 'exercise', id } : { page: 'exercises' };
   const section = head === undefined ? undefined : findSection(head);
   if (section) {
     if (!id) return { page: 'coming', section: section.id };

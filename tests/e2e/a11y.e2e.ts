@@ -21,7 +21,7 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
       const { page } = await browser.open('/', { colorScheme: theme, locale: theme === 'light' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const report: string[] = [];
       const labPaths = ['registry', 'rpc', 'breaker', 'limiter', 'saga'].map((id) => `/sims/${id}`);
-      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/search?q=token', '/quiz', '/sims', ...labPaths]) {
+      for (const path of ['/', ...lessonPaths, '/settings', '/glossary', '/search?q=token', '/quiz', '/sims', ...labPaths, '/exercises', '/exercises/token-bucket']) {
         await page.goto(path);
         await page.locator('main h1').first().waitFor();
         if (path.startsWith('/lessons')) {
@@ -33,6 +33,13 @@ describeInBrowser('accessibility (axe-core, WCAG 2 AA)', () => {
           // A lab page: its run came back from the worker and its diagram and charts are drawn.
           await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 20_000 });
           await page.locator('figure.chart').first().waitFor();
+        }
+        if (path.startsWith('/exercises/')) {
+          // The editor is up and a run's results (failures, diffs) are on the page.
+          await page.waitForFunction(() => document.documentElement.dataset.monacoReady === 'true', null, { timeout: 30_000 });
+          await page.locator('.work .toolbar button').first().click();
+          await page.locator('.results').waitFor({ timeout: 20_000 });
+          await page.evaluate(() => document.querySelectorAll('.results details').forEach((d) => ((d as HTMLDetailsElement).open = true)));
         }
         if (path.startsWith('/search')) await page.locator('.search-results li a').first().waitFor({ timeout: 30_000 });
         await waitForFontsToSettle(page);

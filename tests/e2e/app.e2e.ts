@@ -243,17 +243,11 @@ describeInBrowser('the app in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows "coming" placeholders for the sections still to be built, and a not-found page', async () => {
-    const { page } = await browser.open('/exercises/token-bucket', { locale: 'en-US' });
-    await expect.poll(() => page.getByTestId('coming').textContent()).toContain('Coming soon');
-    await expect.poll(() => page.locator('main h1').textContent()).toBe('Token bucket limiter');
-    for (const path of ['/interview', '/review']) {
+  it('shows a not-found page for unknown paths, labs, lessons and exercises', async () => {
+    const { page } = await browser.open('/no/such/page', { locale: 'en-US' });
+    for (const path of ['/no/such/page', '/sims/teleporter', '/lessons/no-such-lesson', '/exercises/no-such-exercise', '/interview/extra']) {
       await page.goto(path);
-      await expect.poll(() => page.getByTestId('coming').textContent(), { message: path }).toContain('Coming soon');
-    }
-    for (const path of ['/no/such/page', '/sims/teleporter', '/lessons/no-such-lesson']) {
-      await page.goto(path);
-      await expect.poll(() => page.locator('main h1').textContent(), { message: path }).toMatch(/Page not found|No such lesson/);
+      await expect.poll(() => page.locator('main h1').textContent(), { message: path }).toMatch(/Page not found|No such lesson|No such exercise/);
     }
   });
 

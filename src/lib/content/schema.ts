@@ -1,6 +1,6 @@
 /**
- * The one schema module for content metadata: lesson frontmatter now; exercises' meta.yaml and quiz
- * files join it when those land. Validation problems carry the line of the offending YAML node, so
+ * The one schema module for content metadata: lesson frontmatter, quiz files and exercises'
+ * meta.yaml. Validation problems carry the line of the offending YAML node, so
  * that a typo fails the build with `file:line: message`.
  */
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
@@ -165,3 +165,24 @@ function shapeAt(schema: z.ZodType, path: PropertyKey[]): Record<string, unknown
   unwrap();
   return current instanceof z.ZodObject ? current.shape : {};
 }
+
+// ---- Exercises: content/exercises/<id>/meta.yaml ----------------------------------------------------
+
+const bilingual = (what: string) => z.strictObject({ zh: text(`${what} (zh)`), en: text(`${what} (en)`) });
+
+export const exerciseMetaSchema = z.strictObject({
+  title: bilingual('title'),
+  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'difficulty is 1, 2 or 3' }),
+  topic: z.string().regex(kebab, 'topic is a lesson id'),
+  /** `<lesson>#<heading>`: the section that teaches it. */
+  lesson: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lesson is "<lesson-id>#<heading-id>"'),
+  lab: z
+    .string()
+    .refine(isSimId, { error: (issue) => `unknown lab "${String(issue.input)}" (see src/lib/content/catalog.ts)` })
+    .optional(),
+  tasks: z.array(bilingual('a task title')).min(1, 'at least one task').max(8, 'at most eight tasks'),
+  hints: z.array(bilingual('a hint')).min(2, 'at least two hints, from vague to nearly the answer').max(6, 'at most six hints'),
+  sources: z.array(text('a source')).default([]),
+});
+
+export type ExerciseMetaInput = z.infer<typeof exerciseMetaSchema>;

@@ -54,3 +54,28 @@ export interface ContentProblem {
 export function formatProblem(p: ContentProblem): string {
   return `${p.file}:${p.line}: ${p.message}`;
 }
+
+/** An exercise's metadata (content/exercises/<id>/meta.yaml), in the index every page can load. */
+export interface ExerciseMeta {
+  id: string;
+  difficulty: 1 | 2 | 3;
+  topic: string;
+  /** `<lesson-id>#<heading-id>` */
+  lesson: string;
+  lab: string | null;
+  title: Record<Lang, string>;
+  tasks: Record<Lang, string>[];
+  hints: Record<Lang, string>[];
+  sources: string[];
+}
+
+/** What the exercise page loads lazily: instructions, the learner's starting point, the proof and the tests. */
+export interface ExerciseFiles {
+  instructions: Record<Lang, string>;
+  /** The learner's file name, as the test file imports it: `<id>.ts`. */
+  moduleName: string;
+  testName: string;
+  starter: string;
+  solution: string;
+  tests: string;
+}

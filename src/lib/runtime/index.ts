@@ -3,10 +3,13 @@
  * available; the WebContainer backend is imported only when a learner starts a live lab, because
  * booting one contacts StackBlitz. See types.ts for the interface and DESIGN.md for the reasons.
  */
-import { sandboxRunnerUrl, sandboxWorkerUrl } from 'virtual:runtime-assets';
+import { graderWorkerUrl, sandboxRunnerUrl, sandboxWorkerUrl } from 'virtual:runtime-assets';
+import type { GradeRequest } from '../grader/grade.ts';
+import type { LimiterPlugRequest, LimiterPlugResult } from '../grader/plug.ts';
+import { errorResult, timeLimitMessage, type GradeResult } from '../grader/results.ts';
 import type { StringKey } from '../i18n/strings.ts';
 import type { FallbackReason } from './types.ts';
-import { WorkerRuntime } from './worker/worker-runtime.ts';
+import { SandboxTimeoutError, WorkerRuntime } from './worker/worker-runtime.ts';
 
 export type { ScenarioInfo } from './worker/protocol.ts';
 
@@ -24,6 +27,46 @@ export function workerRuntime(): WorkerRuntime {
     },
   });
   return worker;
+}
+
+let grader: WorkerRuntime | undefined;
+
+/** The grader's sandbox (its own worker, its own watchdog with the exercise time limit). */
+export function graderRuntime(): WorkerRuntime {
+  grader ??= new WorkerRuntime({ runnerUrl: sandboxRunnerUrl, workerUrl: graderWorkerUrl, timeoutMs: gradeTimeLimitMs() });
+  return grader;
+}
+
+/**
+ * Grades in the sandbox. Never rejects: a time-out or a sandbox that will not start comes back as a
+ * result with status "error" and a message the results panel shows.
+ */
+export async function gradeInSandbox(request: GradeRequest): Promise<GradeResult> {
+  try {
+    return await graderRuntime().grade(request);
+  } catch (error) {
+    if (error instanceof SandboxTimeoutError) return errorResult(timeLimitMessage(error.limitMs));
+    return errorResult(`The grader could not run: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The learner's token bucket on a lab's arrivals, in the grader's sandbox; never rejects. */
+export async function runLearnerLimiterInSandbox(request: LimiterPlugRequest): Promise<LimiterPlugResult> {
+  try {
+    return await graderRuntime().runLearnerLimiter(request);
+  } catch (error) {
+    if (error instanceof SandboxTimeoutError) return { ok: false, error: timeLimitMessage(error.limitMs) };
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The exercise time limit: 5 s (DESIGN.md, "Grading"), or `?gradeTimeLimitMs=` (100 ms–60 s) for a
+ * slow machine or a test that wants the limit sooner.
+ */
+export function gradeTimeLimitMs(search = location.search): number {
+  const asked = Number(new URLSearchParams(search).get('gradeTimeLimitMs'));
+  return Number.isFinite(asked) && asked >= 100 && asked <= 60_000 ? asked : 5_000;
 }
 
 /** Told whenever the watchdog restarts the sandbox; returns an unsubscribe function. */

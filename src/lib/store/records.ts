@@ -131,3 +131,13 @@ export const isExerciseResult: Guard<ExerciseResult> = (v): v is ExerciseResult 
   isTime(v.at) &&
   isCount(v.runs) &&
   (v.passedAt === null || isTime(v.passedAt));
+
+/** The result after one more grading run: runs add up, and the first pass is remembered for good. */
+export function nextExerciseResult(
+  previous: ExerciseResult | undefined,
+  exerciseId: string,
+  run: Pick<ExerciseResult, 'status' | 'passed' | 'total'>,
+  now: number,
+): ExerciseResult {
+  return { exerciseId, ...run, at: now, runs: (previous?.runs ?? 0) + 1, passedAt: previous?.passedAt ?? (run.status === 'pass' ? now : null) };
+}

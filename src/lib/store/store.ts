@@ -12,6 +12,7 @@ import {
   isQuizAttempt,
   isReviewCard,
   isSettingRecord,
+  nextExerciseResult,
   type ExerciseCode,
   type ExerciseResult,
   type InterviewSession,
@@ -152,13 +153,7 @@ export class LabStorage {
     const tx = this.db.transaction('exerciseResults', 'readwrite');
     const stored = await tx.store.get(exerciseId);
     const previous = stored && isExerciseResult(stored) ? stored : undefined;
-    const record: ExerciseResult = {
-      exerciseId,
-      ...run,
-      at: now,
-      runs: (previous?.runs ?? 0) + 1,
-      passedAt: previous?.passedAt ?? (run.status === 'pass' ? now : null),
-    };
+    const record = nextExerciseResult(previous, exerciseId, run, now);
     await tx.store.put(record);
     await tx.done;
     return record;

@@ -6,11 +6,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isExerciseId, isSimId } from '../catalog.ts';
 import { lessonFrontmatterSchema, parseYamlWithSchema, type LessonFrontmatter } from '../schema.ts';
-import { LANGS, type ContentProblem, type GlossaryEntry, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
+import { LANGS, type ContentProblem, type ExerciseFiles, type ExerciseMeta, type GlossaryEntry, type Lang, type LessonBody, type LessonMeta } from '../types.ts';
 import { createMarkdownCompiler, type CompiledMarkdown, type LinkRef, type SectionText } from './markdown.ts';
 import { checkDiagrams, type LocatedDiagram } from './mermaid-check.ts';
 import { isComparedLanguage, stripComments } from './code-compare.ts';
 import { compileQuiz, type QuizQuestion } from './quiz.ts';
+import { compileExercises } from './exercises.ts';
 
 export interface CompiledContent {
   lessons: LessonMeta[];
@@ -22,6 +23,9 @@ export interface CompiledContent {
   quiz: QuizQuestion[];
   /** The prose of each section, keyed by `${id}/${lang}`, for the search index. */
   sections: Map<string, SectionText[]>;
+  /** Every exercise of content/exercises, by id, and each one's files (loaded lazily by its page). */
+  exercises: ExerciseMeta[];
+  exerciseFiles: Map<string, ExerciseFiles>;
   problems: ContentProblem[];
 }
 
@@ -93,6 +97,8 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   problems.push(...checkTerms(files));
   const quiz = compileQuiz(contentDir, rel, (lesson, lang) => files.get(lesson)?.[lang]?.compiled.headings);
   problems.push(...quiz.problems);
+  const exercises = compileExercises(contentDir, rel, (lesson, lang) => files.get(lesson)?.[lang]?.compiled.headings, compiler.compile, checkCodeBlocksAgree);
+  problems.push(...exercises.problems);
   problems.push(...(await checkDiagrams(diagrams)));
 
   const lessons: LessonMeta[] = [];
@@ -121,7 +127,7 @@ export async function compileContent(projectRoot: string, contentDir = join(proj
   lessons.sort((a, b) => a.order - b.order);
   for (const lesson of lessons) lesson.quizCount = quiz.questions.filter((q) => q.topic === lesson.quizTag || q.tags.includes(lesson.quizTag)).length;
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, sections, problems };
+  return { lessons, bodies, glossary: buildGlossary(files), quiz: quiz.questions, sections, exercises: exercises.exercises, exerciseFiles: exercises.files, problems };
 }
 
 function summarize(lesson: LessonFile) {
@@ -189,7 +195,7 @@ function checkLanguagesAgree(files: Map<string, Partial<Record<Lang, LessonFile>
 }
 
 /** Both languages show the same code blocks in the same order; only comments (and `text` blocks) may differ. */
-function checkCodeBlocksAgree(first: LessonFile, other: LessonFile): ContentProblem[] {
+export function checkCodeBlocksAgree(first: Pick<LessonFile, 'file' | 'compiled'>, other: Pick<LessonFile, 'file' | 'compiled'>): ContentProblem[] {
   const mine = first.compiled.codeBlocks;
   const theirs = other.compiled.codeBlocks;
   if (mine.length !== theirs.length) {

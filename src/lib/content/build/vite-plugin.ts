@@ -7,6 +7,8 @@
  * - `virtual:content/glossary` exports the glossary (the lessons' tagged terms), loaded by its page.
  * - `virtual:content/quiz` exports the question bank, loaded by the quiz pages.
  * - `virtual:content/search` exports the search index (src/lib/search), loaded when a search starts.
+ * - `virtual:content/exercises` exports the exercises' metadata and a loader for one exercise's files
+ *   (`virtual:content/exercise/<id>`: instructions, starter, solution and tests), each a lazy chunk.
  * Any content problem fails the build with every `file:line: message`; in dev it shows in the
  * error overlay and clears when the file is fixed.
  */
@@ -21,6 +23,8 @@ const LESSON_PREFIX = 'virtual:content/lesson/';
 const GLOSSARY_ID = 'virtual:content/glossary';
 const SEARCH_ID = 'virtual:content/search';
 const QUIZ_ID = 'virtual:content/quiz';
+const EXERCISES_ID = 'virtual:content/exercises';
+const EXERCISE_PREFIX = 'virtual:content/exercise/';
 const RESOLVED = '\0';
 
 export class ContentError extends Error {
@@ -77,7 +81,7 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       devServer.watcher.on('unlink', onChange);
     },
     resolveId(id) {
-      if (id === INDEX_ID || id === GLOSSARY_ID || id === SEARCH_ID || id === QUIZ_ID || id.startsWith(LESSON_PREFIX)) return RESOLVED + id;
+      if ([INDEX_ID, GLOSSARY_ID, SEARCH_ID, QUIZ_ID, EXERCISES_ID].includes(id) || id.startsWith(LESSON_PREFIX) || id.startsWith(EXERCISE_PREFIX)) return RESOLVED + id;
       return undefined;
     },
     async load(id) {
@@ -91,6 +95,12 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
         const bank = content.quiz.map(({ file: _file, line: _line, ...question }) => question);
         return `export default JSON.parse(${JSON.stringify(JSON.stringify(bank))});`;
       }
+      if (virtualId === EXERCISES_ID) return exercisesModule(content);
+      if (virtualId.startsWith(EXERCISE_PREFIX)) {
+        const files = content.exerciseFiles.get(virtualId.slice(EXERCISE_PREFIX.length));
+        if (!files) throw new Error(`no exercise "${virtualId.slice(EXERCISE_PREFIX.length)}"`);
+        return `export default JSON.parse(${JSON.stringify(JSON.stringify(files))});`;
+      }
       if (virtualId === SEARCH_ID) return `export default JSON.parse(${JSON.stringify(JSON.stringify(buildSearchIndex(content)))});`;
       const key = virtualId.slice(LESSON_PREFIX.length);
       const body = content.bodies.get(key);
@@ -98,6 +108,18 @@ export function contentPlugin(options: { root?: string; contentDir?: string } = 
       return `export default ${JSON.stringify(body)};`;
     },
   };
+}
+
+function exercisesModule(content: CompiledContent): string {
+  const loaders = content.exercises.map((e) => `  ${JSON.stringify(e.id)}: () => import(${JSON.stringify(EXERCISE_PREFIX + e.id)}),`).join('\n');
+  return [
+    `export const exercises = ${JSON.stringify(content.exercises)};`,
+    `const loaders = {\n${loaders}\n};`,
+    'export function loadExerciseFiles(id) {',
+    '  const load = loaders[id];',
+    '  return load ? load().then((m) => m.default) : Promise.resolve(undefined);',
+    '}',
+  ].join('\n');
 }
 
 function indexModule(content: CompiledContent): string {

@@ -5,6 +5,8 @@
  *   in the page's own CSP, which also allows `eval` (the grader runs learner code) and Blob workers
  *   but no network at all. The app's CSP stays strict; only this page differs.
  * - `/sandbox/worker-<hash>.js`: the worker, one self-contained file (see scripts/lib/bundle.ts).
+ * - `/sandbox/grader-<hash>.js`: the grader's worker (src/lib/grader/worker.ts), started in the same
+ *   kind of sandbox; a separate file so labs and exercises each load only what they run.
  * - `/lab/lab-<hash>.mjs`: the live-lab Node program for the WebContainer, one file, no npm install.
  * - `_headers` for the static deploy: the app's headers on every path, and the sandbox's CSP on
  *   `/sandbox/*` (`! Content-Security-Policy` detaches the app's, in Cloudflare Pages' syntax).
@@ -32,6 +34,8 @@ interface Assets {
   runnerHtml: string;
   workerFile: string;
   workerCode: string;
+  graderFile: string;
+  graderCode: string;
   labFile: string | null;
   labCode: string | null;
 }
@@ -68,6 +72,7 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
   async function buildAssets(minify: boolean, hashed: boolean): Promise<Assets> {
     const runner = await bundleSingleFile({ entry: source('src/lib/runtime/worker/sandbox-runner.ts'), platform: 'browser', format: 'iife', minify });
     const workerCode = await bundleSingleFile({ entry: source('src/lib/runtime/worker/sandbox-worker.ts'), platform: 'browser', format: 'iife', minify });
+    const graderCode = await bundleSingleFile({ entry: source('src/lib/grader/worker.ts'), platform: 'browser', format: 'iife', minify });
     const labEntry = source('src/lab/main.ts');
     const labCode = existsSync(labEntry) ? await bundleSingleFile({ entry: labEntry, platform: 'node', format: 'esm' }) : null;
     // `</script` cannot occur in the inline script; the runner is ours and tiny, so refuse rather than escape.
@@ -76,6 +81,8 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
       runnerHtml: runnerPage(runner.trim()),
       workerFile: hashed ? `sandbox/worker-${shortHash(workerCode)}.js` : 'sandbox/worker.js',
       workerCode,
+      graderFile: hashed ? `sandbox/grader-${shortHash(graderCode)}.js` : 'sandbox/grader.js',
+      graderCode,
       labFile: labCode === null ? null : hashed ? `lab/lab-${shortHash(labCode)}.mjs` : 'lab/lab.mjs',
       labCode,
     };
@@ -108,6 +115,7 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
         return [
           `export const sandboxRunnerUrl = ${JSON.stringify(`${base}${RUNNER_PATH}`)};`,
           `export const sandboxWorkerUrl = ${JSON.stringify(`${base}sandbox/worker.js`)};`,
+          `export const graderWorkerUrl = ${JSON.stringify(`${base}sandbox/grader.js`)};`,
           `export const labBundleUrl = ${JSON.stringify(existsSync(source('src/lab/main.ts')) ? `${base}lab/lab.mjs` : null)};`,
         ].join('\n');
       }
@@ -115,6 +123,7 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
       return [
         `export const sandboxRunnerUrl = ${JSON.stringify(`${base}${RUNNER_PATH}`)};`,
         `export const sandboxWorkerUrl = ${JSON.stringify(`${base}${built.workerFile}`)};`,
+        `export const graderWorkerUrl = ${JSON.stringify(`${base}${built.graderFile}`)};`,
         `export const labBundleUrl = ${JSON.stringify(built.labFile === null ? null : `${base}${built.labFile}`)};`,
       ].join('\n');
     },
@@ -126,6 +135,7 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
       const built = await assets;
       this.emitFile({ type: 'asset', fileName: RUNNER_PATH, source: built.runnerHtml });
       this.emitFile({ type: 'asset', fileName: built.workerFile, source: built.workerCode });
+      this.emitFile({ type: 'asset', fileName: built.graderFile, source: built.graderCode });
       if (built.labFile && built.labCode !== null) this.emitFile({ type: 'asset', fileName: built.labFile, source: built.labCode });
       const block = (path: string, lines: string[]) => `${path}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
       this.emitFile({
@@ -144,11 +154,11 @@ export function runtimeAssetsPlugin(options: RuntimeAssetsOptions): Plugin {
       server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
         const path = (req.url ?? '').split('?')[0] ?? '';
         const wanted = path.startsWith(config.base) ? path.slice(config.base.length) : '';
-        if (wanted !== RUNNER_PATH && wanted !== 'sandbox/worker.js' && wanted !== 'lab/lab.mjs') return next();
+        if (![RUNNER_PATH, 'sandbox/worker.js', 'sandbox/grader.js', 'lab/lab.mjs'].includes(wanted)) return next();
         (assets ??= buildAssets(false, false)).then(
           (built) => {
             if (wanted === RUNNER_PATH) return sendSandboxPage(res, built.runnerHtml, isolationOnly());
-            const code = wanted === 'lab/lab.mjs' ? built.labCode : built.workerCode;
+            const code = wanted === 'lab/lab.mjs' ? built.labCode : wanted === 'sandbox/grader.js' ? built.graderCode : built.workerCode;
             if (code === null) {
               res.statusCode = 404;
               return res.end('no live lab (src/lab/main.ts) in this checkout');

@@ -4,14 +4,12 @@
  * the app's IndexedDB, localStorage, cookies or DOM, and its CSP forbids network access.
  */
 import { SCENARIOS, findScenario } from '../../sim/scenarios/index.ts';
-import type { PortMessage, WorkerRequest, WorkerResponse } from './protocol.ts';
-
-interface WorkerScope {
-  addEventListener(type: 'message', listener: (event: MessageEvent<{ type: string }>) => void): void;
-}
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { serveRequests } from './serve.ts';
 
 function handle(request: WorkerRequest): WorkerResponse {
   if (request.type === 'ping') return { id: request.id, ok: true, type: 'ping' };
+  if (request.type === 'grade' || request.type === 'limiter') return { id: request.id, ok: false, error: 'this worker runs simulations; learner code has its own worker' };
   if (request.type === 'catalog') {
     const scenarios = SCENARIOS.map(({ run: _run, ...info }) => info);
     return { id: request.id, ok: true, type: 'catalog', scenarios };
@@ -25,19 +23,4 @@ function handle(request: WorkerRequest): WorkerResponse {
   return { id: request.id, ok: true, type: 'scenario', result: scenario.run(params, options) };
 }
 
-(self as unknown as WorkerScope).addEventListener('message', (event) => {
-  if (event.data?.type !== 'port') return;
-  const port = event.ports[0];
-  if (!port) return;
-  port.onmessage = (message: MessageEvent<WorkerRequest>) => {
-    const request = message.data;
-    let response: WorkerResponse;
-    try {
-      response = handle(request);
-    } catch (error) {
-      response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
-    port.postMessage(response satisfies PortMessage);
-  };
-  port.postMessage({ type: 'worker-ready' } satisfies PortMessage);
-});
+serveRequests(handle);

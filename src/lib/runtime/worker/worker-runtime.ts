@@ -5,6 +5,9 @@
  * the iframe (which ends its worker, however busy) and the next request starts a fresh sandbox.
  * Nothing here runs the work itself, so a runaway computation never blocks the page.
  */
+import type { GradeRequest } from '../../grader/grade.ts';
+import type { LimiterPlugRequest, LimiterPlugResult } from '../../grader/plug.ts';
+import type { GradeResult } from '../../grader/results.ts';
 import type { ScenarioResult } from '../../sim/scenarios/types.ts';
 import type { Runtime, ScenarioRequest } from '../types.ts';
 import type { PortMessage, ReadyMessage, ScenarioInfo, StartMessage, WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -152,6 +155,20 @@ export class WorkerRuntime implements Runtime {
     const response = await this.request({ type: 'catalog' });
     if (response.type !== 'catalog') throw new Error(`unexpected answer "${response.type}" from the sandbox`);
     return response.scenarios;
+  }
+
+  /** Grades learner code (the grader worker only); a time-out rejects with SandboxTimeoutError. */
+  async grade(request: GradeRequest): Promise<GradeResult> {
+    const response = await this.request({ type: 'grade', request });
+    if (response.type !== 'grade') throw new Error(`unexpected answer "${response.type}" from the sandbox`);
+    return response.result;
+  }
+
+  /** Runs the learner's limiter on the lab's arrivals (the grader worker only). */
+  async runLearnerLimiter(request: LimiterPlugRequest): Promise<LimiterPlugResult> {
+    const response = await this.request({ type: 'limiter', request });
+    if (response.type !== 'limiter') throw new Error(`unexpected answer "${response.type}" from the sandbox`);
+    return response.result;
   }
 
   async ping(): Promise<void> {

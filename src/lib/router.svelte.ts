@@ -14,6 +14,8 @@ export type Route =
   | { page: 'glossary' }
   | { page: 'search' }
   | { page: 'quiz' }
+  | { page: 'interview' }
+  | { page: 'review' }
   | { page: 'sim'; id: string }
   | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
@@ -35,6 +37,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/glossary') return { page: 'glossary' };
   if (path === '/search') return { page: 'search' };
   if (path === '/quiz') return { page: 'quiz' };
+  if (path === '/interview') return { page: 'interview' };
+  if (path === '/review') return { page: 'review' };
   const parts = path.split('/').slice(1).map(safeDecode);
   if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   const [head, id, ...rest] = parts as string[];
@@ -50,11 +54,14 @@ export function parseRoute(pathname: string): Route {
   return { page: 'not-found', path };
 }
 
-export const router = $state({ route: parseRoute(location.pathname), path: location.pathname, hash: location.hash });
+// `search` is kept for pages whose view depends on the query (a past interview's report), since a
+// link from one query to another of the same page keeps the page mounted.
+export const router = $state({ route: parseRoute(location.pathname), path: location.pathname, search: location.search, hash: location.hash });
 
 function update(): void {
   router.route = parseRoute(location.pathname);
   router.path = location.pathname;
+  router.search = location.search;
   router.hash = location.hash;
 }
 

@@ -1,5 +1,3 @@
-import { findSection, type SectionId } from './sections';
-
 /**
  * A small History-API router: paths are the app's URLs (deep links survive reload because the dev
  * server, `vite preview` and the deploy's `_redirects` all fall back to index.html). Links to another
@@ -16,8 +14,9 @@ export type Route =
   | { page: 'quiz' }
   | { page: 'exercises' }
   | { page: 'exercise'; id: string }
+  | { page: 'interview' }
+  | { page: 'review' }
   | { page: 'sim'; id: string }
-  | { page: 'coming'; section: SectionId; id?: string }
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
@@ -37,6 +36,8 @@ export function parseRoute(pathname: string): Route {
   if (path === '/glossary') return { page: 'glossary' };
   if (path === '/search') return { page: 'search' };
   if (path === '/quiz') return { page: 'quiz' };
+  if (path === '/interview') return { page: 'interview' };
+  if (path === '/review') return { page: 'review' };
   const parts = path.split('/').slice(1).map(safeDecode);
   if (parts.some((p) => p === undefined)) return { page: 'not-found', path };
   const [head, id, ...rest] = parts as string[];
@@ -45,19 +46,17 @@ export function parseRoute(pathname: string): Route {
   if (head === 'lessons') return { page: 'home' };
   if (head === 'sims') return id ? { page: 'sim', id } : { page: 'sims' };
   if (head === 'exercises') return id ? { page: 'exercise', id } : { page: 'exercises' };
-  const section = head === undefined ? undefined : findSection(head);
-  if (section) {
-    if (!id) return { page: 'coming', section: section.id };
-    return section.hasItems ? { page: 'coming', section: section.id, id } : { page: 'not-found', path };
-  }
   return { page: 'not-found', path };
 }
 
-export const router = $state({ route: parseRoute(location.pathname), path: location.pathname, hash: location.hash });
+// `search` is kept for pages whose view depends on the query (a past interview's report), since a
+// link from one query to another of the same page keeps the page mounted.
+export const router = $state({ route: parseRoute(location.pathname), path: location.pathname, search: location.search, hash: location.hash });
 
 function update(): void {
   router.route = parseRoute(location.pathname);
   router.path = location.pathname;
+  router.search = location.search;
   router.hash = location.hash;
 }
 

@@ -1,4 +1,4 @@
-/** The app's sections besides the lessons: their URL, their name, and what their page promises. */
+/** The app's sections besides the lessons: their URL, their name in the header, and their home-page card. */
 import type { StringKey } from './i18n/strings';
 
 export const SECTION_IDS = ['sims', 'exercises', 'quiz', 'interview', 'review'] as const;
@@ -8,19 +8,14 @@ export interface Section {
   id: SectionId;
   href: string;
   title: StringKey;
-  coming: StringKey;
-  /** Whether `/<id>/<item>` addresses an item of the section (a simulation, an exercise). */
-  hasItems: boolean;
+  /** What the section offers, one sentence on the home page. */
+  body: StringKey;
 }
 
 export const SECTIONS: readonly Section[] = [
-  { id: 'sims', href: '/sims', title: 'navSims', coming: 'comingSims', hasItems: true },
-  { id: 'exercises', href: '/exercises', title: 'navExercises', coming: 'comingExercises', hasItems: true },
-  { id: 'quiz', href: '/quiz', title: 'navQuiz', coming: 'comingQuiz', hasItems: false },
-  { id: 'interview', href: '/interview', title: 'navInterview', coming: 'comingInterview', hasItems: false },
-  { id: 'review', href: '/review', title: 'navReview', coming: 'comingReview', hasItems: false },
+  { id: 'sims', href: '/sims', title: 'navSims', body: 'homeSimsBody' },
+  { id: 'exercises', href: '/exercises', title: 'navExercises', body: 'homeExercisesBody' },
+  { id: 'quiz', href: '/quiz', title: 'navQuiz', body: 'homeQuizBody' },
+  { id: 'interview', href: '/interview', title: 'navInterview', body: 'homeInterviewBody' },
+  { id: 'review', href: '/review', title: 'navReview', body: 'homeReviewBody' },
 ];
-
-export function findSection(id: string): Section | undefined {
-  return SECTIONS.find((s) => s.id === id);
-}

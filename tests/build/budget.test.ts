@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { initialChunks, lazyChunkSources } from '../../scripts/lib/manifest';
@@ -27,6 +27,13 @@ describe('the production build', () => {
       expect(code, chunk.file).not.toContain('monaco-editor');
     }
     expect(lazyChunkSources(distDir).some((src) => src.includes('mermaid'))).toBe(true);
+  });
+
+  it('keeps the FSRS scheduler out of the initial chunks (ts-fsrs patches Date.prototype when it loads) and ships it lazily', () => {
+    // `enable_short_term` is a ts-fsrs parameter name, which minification keeps.
+    const hasScheduler = (file: string) => readFileSync(join(distDir, file), 'utf8').includes('enable_short_term');
+    for (const chunk of chunks) expect(hasScheduler(chunk.file), chunk.file).toBe(false);
+    expect(readdirSync(join(distDir, 'assets')).some((f) => f.endsWith('.js') && hasScheduler(join('assets', f)))).toBe(true);
   });
 
   it('ships the deploy headers for cross-origin isolation and the SPA fallback', () => {

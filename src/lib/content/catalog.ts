@@ -1,10 +1,9 @@
 /**
  * The simulations and exercises that lessons may link to, with their display names.
  *
- * Lessons are validated against these ids so that a typo in a link fails the build. The simulation
- * and exercise pages are built by their own issues; until then their pages say "coming" with the name
- * given here. When `content/exercises/<id>/` lands, its meta.yaml owns the title and the id here must
- * match the folder name.
+ * Lessons are validated against these ids so that a typo in a link fails the build. Every exercise id
+ * has its folder `content/exercises/<id>/`, whose meta.yaml title must equal the names here (the
+ * content check enforces both).
  */
 import type { Lang } from './types.ts';
 

@@ -1,8 +1,8 @@
 /**
- * The quiz's stored records and their guards: the shapes of review cards and interview states, the
- * checks that decide whether a stored or imported value is one, and the due-date queries. Kept free of
- * ts-fsrs (which patches Date.prototype on load) so that the store and the home page can use them
- * without loading the scheduler.
+ * The quiz's stored records and their guards: the shapes of attempts, review cards and interview
+ * states, the checks that decide whether a stored or imported value is one, and the due-date queries.
+ * Kept free of ts-fsrs (which patches Date.prototype on load) so that the store and the home page
+ * can use them without loading the scheduler.
  */
 import { INTERVIEW_MINUTES, type InterviewState } from './types.ts';
 
@@ -23,6 +23,27 @@ export interface ReviewCard {
   lapses: number;
   state: CardState;
   lastReview: number | null;
+}
+
+/**
+ * One answer given in practice or in an interview, as stored: the history behind weak topics and
+ * progress. Its guard (isQuizAttempt) lives with the store's other guards.
+ */
+export interface QuizAttempt {
+  /** Unique and stable across export/import: `${mode}-${at}-${questionId}` (see attemptId). */
+  id: string;
+  questionId: string;
+  topic: string;
+  mode: 'practice' | 'interview';
+  correct: boolean;
+  /** Credit in [0, 1]. */
+  score: number;
+  /** Epoch ms of the answer. */
+  at: number;
+}
+
+export function attemptId(mode: QuizAttempt['mode'], at: number, questionId: string): string {
+  return `${mode}-${at}-${questionId}`;
 }
 
 export function isDue(card: ReviewCard, now: number): boolean {

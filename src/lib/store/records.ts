@@ -3,10 +3,10 @@
  * ours. Anything that fails its guard is skipped and reported, never trusted and never fatal.
  */
 import { LANGS, type Lang } from '../content/types';
-import { isInterviewState } from '../quiz/records.ts';
+import { isInterviewState, type QuizAttempt } from '../quiz/records.ts';
 import type { InterviewState } from '../quiz/types.ts';
 
-export { isReviewCard, type ReviewCard } from '../quiz/records.ts';
+export { isReviewCard, type QuizAttempt, type ReviewCard } from '../quiz/records.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type ThemeSetting = (typeof THEMES)[number];
@@ -49,24 +49,9 @@ export const isLessonProgress: Guard<LessonProgress> = (v): v is LessonProgress 
 
 // ---- Quiz, interview and review (issue #6) ------------------------------------------------------
 
-
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-/** One answer given in practice or in an interview: the history behind weak topics and progress. */
-export interface QuizAttempt {
-  /** Unique and stable across export/import: `${mode}-${at}-${questionId}`. */
-  id: string;
-  questionId: string;
-  topic: string;
-  mode: 'practice' | 'interview';
-  correct: boolean;
-  /** Credit in [0, 1]. */
-  score: number;
-  /** Epoch ms of the answer. */
-  at: number;
-}
 
 export const isQuizAttempt: Guard<QuizAttempt> = (v): v is QuizAttempt =>
   isObject(v) &&

@@ -27,6 +27,10 @@ const shots: { name: string; path: string; lang: 'zh-CN' | 'en-US'; theme: 'ligh
   { name: 'settings-en-light', path: '/settings', lang: 'en-US', theme: 'light' },
   { name: 'glossary-zh-light', path: '/glossary', lang: 'zh-CN', theme: 'light' },
   { name: 'search-en-dark', path: '/search?q=token%20bucket', lang: 'en-US', theme: 'dark' },
+  { name: 'exercises-en-light', path: '/exercises', lang: 'en-US', theme: 'light' },
+  { name: 'exercises-zh-dark', path: '/exercises', lang: 'zh-CN', theme: 'dark' },
+  { name: 'exercise-en-light', path: '/exercises/circuit-breaker', lang: 'en-US', theme: 'light' },
+  { name: 'exercise-zh-dark', path: '/exercises/circuit-breaker', lang: 'zh-CN', theme: 'dark' },
   ...(['registry', 'rpc', 'breaker', 'limiter', 'saga'] as const).flatMap((id) => [
     { name: `lab-${id}-en-light`, path: `/sims/${id}`, lang: 'en-US' as const, theme: 'light' as const },
     { name: `lab-${id}-zh-dark`, path: `/sims/${id}`, lang: 'zh-CN' as const, theme: 'dark' as const },
@@ -44,6 +48,13 @@ try {
       await page.waitForTimeout(300);
     }
     if (shot.path.startsWith('/search')) await page.locator('.search-results li a').first().waitFor();
+    if (shot.path.startsWith('/exercises/')) {
+      // The starter run: the results panel with its first failure open, and the first hint shown.
+      await page.waitForFunction(() => document.documentElement.dataset.monacoReady === 'true', null, { timeout: 60_000 });
+      await page.locator('.work .toolbar button').first().click();
+      await page.locator('.results').waitFor({ timeout: 20_000 });
+      await page.locator('.hints button').click();
+    }
     if (shot.path.startsWith('/sims/')) {
       // Played to 40% of the run, so the charts, the diagram's marks and the log all show something.
       await page.locator('[data-testid=lab] figure[data-rendered]').waitFor({ timeout: 30_000 });

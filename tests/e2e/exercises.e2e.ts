@@ -96,6 +96,23 @@ describeInBrowser('exercises', () => {
     expect(await runAndWait(page)).toBe('pass');
   });
 
+  it("shows TypeScript's diagnostics in the editor, across the learner's file and the tests", async () => {
+    const { page } = await browser.open('/exercises/bulkhead', { locale: 'en-US' });
+    await editorReady(page);
+    // A type error in the learner's own file, found by the TypeScript worker (no grading involved).
+    await typeCode(page, "export const size: number = 'ten';\n");
+    await expect.poll(() => page.locator('.monaco .squiggly-error').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // The read-only tests import names this file does not export: flagged there too.
+    await page.getByRole('tab', { name: /bulkhead\.test\.ts/ }).click();
+    await expect.poll(() => page.locator('.monaco .squiggly-error').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // With the solution, both files type-check.
+    await page.getByRole('tab', { name: 'bulkhead.ts' }).click();
+    await typeCode(page, source('bulkhead', 'solution.ts'));
+    await expect.poll(() => page.locator('.monaco .squiggly-error').count(), { timeout: 30_000 }).toBe(0);
+    await page.getByRole('tab', { name: /bulkhead\.test\.ts/ }).click();
+    await expect.poll(() => page.locator('.monaco .squiggly-error').count(), { timeout: 30_000 }).toBe(0);
+  });
+
   it('reports a syntax error with its line', async () => {
     const { page } = await browser.open('/exercises/bulkhead', { locale: 'en-US' });
     await editorReady(page);

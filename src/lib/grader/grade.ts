@@ -25,7 +25,6 @@ export async function grade(request: GradeRequest): Promise<GradeResult> {
     return errorResult(error instanceof Error ? error.message : String(error));
   }
   const tests = await harness.run();
-  const status = overallStatus(tests);
   if (tests.length === 0) return errorResult('The test file defines no tests.');
-  return { version: 3, status, tests };
+  return { version: 3, status: overallStatus(tests), tests };
 }

@@ -65,7 +65,7 @@ export function moduleSystem(files: readonly SourceFile[], provided: Record<stri
   const byName = new Map(files.map((f) => [f.name, f]));
   const cache = new Map<string, Record<string, unknown>>();
 
-  function resolve(specifier: string, from: string): SourceFile | null {
+  function resolve(specifier: string): SourceFile | null {
     if (!specifier.startsWith('./')) return null;
     const base = specifier.slice(2).replace(/\.(ts|js)$/, '');
     return byName.get(`${base}.ts`) ?? byName.get(base) ?? null;
@@ -81,11 +81,8 @@ export function moduleSystem(files: readonly SourceFile[], provided: Record<stri
     cache.set(name, module.exports);
     const require = (specifier: string) => {
       if (Object.hasOwn(provided, specifier)) return provided[specifier];
-      const target = resolve(specifier, name);
-      if (target) {
-        const exports = load(target.name);
-        return exports;
-      }
+      const target = resolve(specifier);
+      if (target) return load(target.name);
       throw new ModuleError(`Cannot import "${specifier}": exercises are self-contained (only ${Object.keys(provided).map((p) => `"${p}"`).join(', ')} and the exercise's own files can be imported)`, name);
     };
     let evaluate: (exports: unknown, require: unknown, module: unknown) => void;

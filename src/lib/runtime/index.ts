@@ -38,26 +38,26 @@ export function graderRuntime(): WorkerRuntime {
 }
 
 /**
- * Grades in the sandbox. Never rejects: a time-out or a sandbox that will not start comes back as a
- * result with status "error" and a message the results panel shows.
+ * Runs learner code in the grader's sandbox. Never rejects: a time-out, or a sandbox that will not
+ * start, becomes `failed(message)` (the time-out with the message that names the likely loop).
  */
-export async function gradeInSandbox(request: GradeRequest): Promise<GradeResult> {
+async function inGraderSandbox<T>(run: (runtime: WorkerRuntime) => Promise<T>, failed: (message: string) => T): Promise<T> {
   try {
-    return await graderRuntime().grade(request);
+    return await run(graderRuntime());
   } catch (error) {
-    if (error instanceof SandboxTimeoutError) return errorResult(timeLimitMessage(error.limitMs));
-    return errorResult(`The grader could not run: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof SandboxTimeoutError) return failed(timeLimitMessage(error.limitMs));
+    return failed(`The grader could not run: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** The learner's token bucket on a lab's arrivals, in the grader's sandbox; never rejects. */
-export async function runLearnerLimiterInSandbox(request: LimiterPlugRequest): Promise<LimiterPlugResult> {
-  try {
-    return await graderRuntime().runLearnerLimiter(request);
-  } catch (error) {
-    if (error instanceof SandboxTimeoutError) return { ok: false, error: timeLimitMessage(error.limitMs) };
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+/** Grades in the sandbox; problems come back as a result with status "error" for the results panel. */
+export function gradeInSandbox(request: GradeRequest): Promise<GradeResult> {
+  return inGraderSandbox((runtime) => runtime.grade(request), errorResult);
+}
+
+/** The learner's token bucket on a lab's arrivals, in the grader's sandbox. */
+export function runLearnerLimiterInSandbox(request: LimiterPlugRequest): Promise<LimiterPlugResult> {
+  return inGraderSandbox((runtime) => runtime.runLearnerLimiter(request), (error) => ({ ok: false, error }));
 }
 
 /**
